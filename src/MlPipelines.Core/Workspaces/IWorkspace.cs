@@ -1,0 +1,47 @@
+using MlPipelines.Core.Artifacts;
+using MlPipelines.Core.Caching;
+using MlPipelines.Core.Data;
+using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Images;
+using MlPipelines.Core.Registry;
+using MlPipelines.Core.Runs;
+
+namespace MlPipelines.Core.Workspaces;
+
+/// <summary>
+/// The one interface every reader and writer of workspace state goes through (local SQLite + content-addressed
+/// files, or a remote workspace server). Nothing outside an implementation touches SQL or the <c>.mlp/</c> layout.
+/// </summary>
+public interface IWorkspace : IDisposable
+{
+    /// <summary>Where the workspace is and which schema it has.</summary>
+    WorkspaceInfo Info { get; }
+    /// <summary>Experiments and runs.</summary>
+    IRunStore Runs { get; }
+    /// <summary>Content-addressed blobs.</summary>
+    IArtifactStore Artifacts { get; }
+    /// <summary>Datastores and datasets.</summary>
+    IDatasetStore Datasets { get; }
+    /// <summary>Model registry.</summary>
+    IModelRegistry Models { get; }
+    /// <summary>Scoring images.</summary>
+    IImageStore Images { get; }
+    /// <summary>Endpoints and deployments.</summary>
+    IEndpointStore Endpoints { get; }
+    /// <summary>Step cache and file-hash index.</summary>
+    IStepCache Cache { get; }
+    /// <summary>Workspace settings (e.g. <c>image.dotnet.base</c>), string key/values.</summary>
+    IReadOnlyDictionary<string, string> Settings { get; }
+    /// <summary>Sets a workspace setting.</summary>
+    void SetSetting(string key, string value);
+    /// <summary>Counts and sizes for <c>mlp workspace show</c>.</summary>
+    WorkspaceStats Stats();
+    /// <summary>A folder for transient files of this workspace (scratch outputs, rendered contexts, pid files).</summary>
+    string ScratchDirectory { get; }
+}
+
+/// <summary>Location and schema of a workspace.</summary>
+public sealed record WorkspaceInfo(string Location, string Kind, int SchemaVersion);
+
+/// <summary>Counts and sizes of a workspace.</summary>
+public sealed record WorkspaceStats(int Experiments, int Runs, long MetricPoints, int Datasets, int Models, int Images, int Endpoints, long ArtifactBytes, long ArtifactCount, long DatabaseBytes);
