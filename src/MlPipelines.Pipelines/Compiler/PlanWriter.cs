@@ -25,7 +25,7 @@ internal static class PlanWriter
     private static PlanStep ToPlan(Step s)
     {
         var inputs = StepGraph.InputArtifacts(s)
-            .Select(a => new PlanInput(a.InputKey, a.TypeName, a.Producer is null ? $"data:{a.Name}" : $"step:{a.Producer.Name}/{a.Name}"))
+            .Select(a => new PlanInput(a.Key, a.TypeName, a.Producer is null ? $"data:{a.Name}" : $"step:{a.Producer.Name}/{a.Name}"))
             .DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
         return new PlanStep
         {
@@ -45,22 +45,22 @@ internal static class PlanWriter
             TimeoutSeconds = s.TimeoutValue?.TotalSeconds,
             AllowReuse = s.Reuse ?? s.ReuseByDefault,
             Settings = s.Settings.Count > 0 ? s.Settings : null,
-            Evaluate = s is EvaluateStep e ? new EvaluateSettings(e.ModelInput.InputKey, e.DataInput.InputKey, e.PredictionsInput?.InputKey, e.CommandArgs is null ? "builtin" : "command")
+            Evaluate = s is EvaluateStep e ? new EvaluateSettings(e.ModelInput.Key, e.DataInput.Key, e.PredictionsInput?.Key, e.CommandArgs is null ? "builtin" : "command")
             {
                 Requirements = e.Requirements.Select(r => new MetricRequirement(r.Metric, r.Op, r.Value)).ToList(),
                 BetterThan = e.Baselines.Select(x => new BaselineComparison(x.Baseline, x.Metric, x.MinDelta)).ToList(),
             } : null,
-            Register = s is RegisterStep r ? new RegisterSettings(r.ModelInput.InputKey, r.ModelName) { Aliases = r.Aliases.ToList(), Tags = r.Tags } : null,
-            Promote = s is PromoteStep p ? new PromoteSettings(p.ModelInput.InputKey, p.AliasName) : null,
-            Image = s is ImageStep i ? new ImageSettings(i.ModelInput.InputKey) : null,
-            Deploy = s is DeployStep d ? new DeploySettings(d.ImageInput.InputKey, d.EndpointName, d.DeploymentName, d.Traffic, d.TargetName) { Stages = d.Stages.ToList() } : null,
+            Register = s is RegisterStep r ? new RegisterSettings(r.ModelInput.Key, r.ModelName) { Aliases = r.Aliases.ToList(), Tags = r.Tags } : null,
+            Promote = s is PromoteStep p ? new PromoteSettings(p.ModelInput.Key, p.AliasName) : null,
+            Image = s is ImageStep i ? new ImageSettings(i.ModelInput.Key) : null,
+            Deploy = s is DeployStep d ? new DeploySettings(d.ImageInput.Key, d.EndpointName, d.DeploymentName, d.Traffic, d.TargetName) { Stages = d.Stages.ToList() } : null,
         };
     }
 
     private static string Render(CommandArg arg, Step owner) => string.Concat(arg.Parts.Select(part => part switch
     {
         ArtifactRef a when a.Producer == owner => "${outputs." + a.Name + "}",
-        ArtifactRef a => "${inputs." + a.InputKey + "}",
+        ArtifactRef a => "${inputs." + a.Key + "}",
         ParamRef p => "${params." + p.Name + "}",
         string s => s,
         _ => part.ToString(),

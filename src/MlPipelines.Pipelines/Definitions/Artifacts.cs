@@ -20,11 +20,11 @@ public abstract class ArtifactRef
     public string Name { get; }
     /// <summary>The artifact type as written in the plan (dataset, model, metrics, file, folder…).</summary>
     internal abstract string TypeName { get; }
-    /// <summary>How a consuming step refers to it: the data name, or <c>step.output</c>.</summary>
-    internal string InputKey => Producer is null ? Name : $"{Producer.Name}.{Name}";
+    /// <summary>How a consuming step refers to it (its input key): the data name, or <c>step.output</c>.</summary>
+    public string Key => Producer is null ? Name : $"{Producer.Name}.{Name}";
 
     /// <summary>The placeholder of this artifact as seen from another step, e.g. <c>${inputs.train.model}</c>.</summary>
-    public override string ToString() => "${inputs." + InputKey + "}";
+    public override string ToString() => "${inputs." + Key + "}";
 }
 
 /// <summary>Files or folders that can be read as data (datasets and plain files/folders).</summary>
