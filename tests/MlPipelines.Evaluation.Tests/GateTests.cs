@@ -140,3 +140,18 @@ public class GateTests
     [Fact]
     public void Evaluate_EmptyGate_Passes() => Assert.True(new Gate().Evaluate(Metrics).Passed);
 }
+
+public class MetricDirectionTests
+{
+    [Theory]
+    [InlineData("accuracy", true)]
+    [InlineData("r2", true)]
+    [InlineData("roc_auc", true)]
+    [InlineData("f1_macro", true)]
+    [InlineData("rmse", false)]
+    [InlineData("log_loss", false)]
+    [InlineData("val-error", false)]
+    [InlineData("test.MAE", false)]
+    [InlineData("lossless_ratio", true)]
+    public void HigherIsBetter_ByName(string metric, bool expected) => Assert.Equal(expected, MetricDirection.HigherIsBetter(metric));
+}
