@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MlPipelines.Cli.Commands;
+using MlPipelines.Cli;
 using MlPipelines.Cli.Infrastructure;
 
 var root = new RootCommand("mlp: MlPipelines workspaces, runs, models, images and endpoints.");
