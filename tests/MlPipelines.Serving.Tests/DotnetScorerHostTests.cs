@@ -61,7 +61,10 @@ public sealed class DotnetScorerHostTests
         var sw = System.Diagnostics.Stopwatch.StartNew();
         using var r = await host.ScoreAsync("""{"sleepMs":3000}""");
         Assert.Equal(HttpStatusCode.GatewayTimeout, r.StatusCode);
-        Assert.True(sw.ElapsedMilliseconds < 2500, $"took {sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds < 2500, $"took {sw.ElapsedMilliseconds} ms"); // answered while the scorer still blocks
+        Assert.Contains("correlationId", await r.Content.ReadAsStringAsync());
+        using var next = await host.ScoreAsync("""{"x":[1]}""");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]
