@@ -18,6 +18,16 @@ public sealed class DotnetScorerHostTests
     }
 
     [Fact]
+    public async Task Score_Scorer_LoadedInIsolatedContextSharingAbstractions()
+    {
+        await using var host = await RunningHost.StartAsync(RunningHost.Dotnet(RunningHost.NewModelDir()));
+        using var r = await host.ScoreAsync("""{"whoami":true}""");
+        var root = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("mlp-scorer:MlPipelines.TestScorer.dll", root.GetProperty("scorerContext").GetString());
+        Assert.Equal("Default", root.GetProperty("abstractionsContext").GetString());
+    }
+
+    [Fact]
     public async Task Score_InvalidJson_Returns400WithParseError()
     {
         await using var host = await RunningHost.StartAsync(RunningHost.Dotnet(RunningHost.NewModelDir()));
