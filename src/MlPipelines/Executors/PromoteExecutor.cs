@@ -52,10 +52,14 @@ public sealed class PromoteExecutor : IStepExecutor
     private static string Reason(StepContext ctx)
     {
         var gates = PipelineSteps.GatingEvaluations(ctx, null)
-            .Select(e => PipelineSteps.SiblingRun(ctx, e.Name)?.Tags.GetValueOrDefault(EvaluateExecutor.GateSummaryTag))
+            .Select(e => PipelineSteps.SiblingRun(ctx, e.Name) is { } r ? Original(ctx, r).Tags.GetValueOrDefault(EvaluateExecutor.GateSummaryTag) : null)
             .Where(s => !string.IsNullOrEmpty(s))
             .ToList();
         var origin = $"pipeline '{ctx.Plan.Pipeline}' run {ctx.ParentRunId}";
         return gates.Count == 0 ? origin : $"{origin}: {string.Join("; ", gates)}";
     }
+
+    /// <summary>A reused step run carries no gate tags; its original run does.</summary>
+    private static Core.Runs.RunInfo Original(StepContext ctx, Core.Runs.RunInfo run) =>
+        run.ReusedFrom is { } id ? ctx.Workspace.Runs.FindRun(id) ?? run : run;
 }
