@@ -11,5 +11,7 @@ internal static class CommandCatalog
         WorkspaceCommands.Build(),
         ExperimentCommands.Build(),
         RunCommands.Build(),
+        DataCommands.Build(),
+        ModelCommands.Build(),
     ];
 }

@@ -1,3 +1,1 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health/live", () => "ok");
-app.Run();
+return await MlPipelines.Serving.ScoringHost.RunAsync(args);

@@ -46,10 +46,10 @@ public sealed partial class LocalWorkspace : IWorkspace
         }
         _artifacts = new LocalArtifactStore(layout.Artifacts, layout.Temp);
         _cache = new LocalStepCache(_db);
-        var hasher = new FileHasher(_cache);
+        var ingest = new FileIngest(_cache, _artifacts);
         RunStore = new LocalRunStore(_db, options);
-        Datasets = new Data.LocalDatasetStore(_db, _artifacts, hasher, layout);
-        Models = new Registry.LocalModelRegistry(_db, _artifacts, hasher, RunStore, options);
+        Datasets = new Data.LocalDatasetStore(_db, _artifacts, ingest, layout);
+        Models = new Registry.LocalModelRegistry(_db, _artifacts, ingest, RunStore, options);
         Images = new Images.LocalImageStore(_db);
         Endpoints = new Endpoints.LocalEndpointStore(_db);
     }

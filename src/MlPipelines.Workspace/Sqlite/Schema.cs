@@ -101,6 +101,12 @@ internal static class Schema
         CREATE INDEX deployments_model ON deployments(model, model_version);
         INSERT INTO datastores(name, kind, location, created_at) VALUES('workspace', 'workspace', 'datastores/workspace', 0);
         """,
+        // 2: dataset files in a folder datastore are referenced in place; model version numbers are never reused.
+        """
+        ALTER TABLE dataset_files ADD COLUMN source TEXT;
+        CREATE TABLE model_names(name TEXT PRIMARY KEY, last_version INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO model_names(name, last_version) SELECT name, MAX(version) FROM models GROUP BY name;
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>

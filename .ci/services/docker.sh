@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Installs and starts a Docker engine and an OCI registry on loopback, and builds the offline .NET base image.
+#
+#   source <(bash .ci/services/docker.sh start)   # prints `export DOCKER_HOST=…` etc.
+#   bash .ci/services/docker.sh stop               # stops both daemons by PID
+#
+# Layout (override with MLP_DOCKER_DIR): $DIR/{data,exec,docker.sock,docker.pid,registry/,registry.pid,*.log}.
+# The base image MLP_TEST_BASE_IMAGE (default mlp-local/aspnet:10.0) is made from host files (no pulls are possible
+# here): the libraries of a few Debian packages, busybox for a shell, and this machine's /usr/share/dotnet.
+set -euo pipefail
+
+DIR="${MLP_DOCKER_DIR:-/tmp/mlp-docker}"
+BASE_IMAGE="${MLP_TEST_BASE_IMAGE:-mlp-local/aspnet:10.0}"
+REGISTRY_ADDR="${MLP_REGISTRY_ADDR:-127.0.0.1:5000}"
+cmd="${1:-start}"
+
+log() { echo "[docker.sh] $*" >&2; }
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+  dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+  for p in libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_dockerd() {
+  mkdir -p "$DIR/data" "$DIR/exec"
+  if alive "$DIR/docker.pid"; then log "dockerd already running (pid $(cat "$DIR/docker.pid"))"; return; fi
+  rm -f "$DIR/docker.sock" "$DIR/docker.pid"
+  nohup dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" -H "unix://$DIR/docker.sock" \
+    --pidfile "$DIR/docker.pid" --iptables=false >"$DIR/dockerd.log" 2>&1 &
+  for _ in $(seq 1 100); do
+    if [ -S "$DIR/docker.sock" ] && DOCKER_HOST="unix://$DIR/docker.sock" /usr/bin/docker version >/dev/null 2>&1; then
+      log "dockerd up (pid $(cat "$DIR/docker.pid"))"; return
+    fi
+    sleep 0.2
+  done
+  log "dockerd did not start; see $DIR/dockerd.log"; tail -20 "$DIR/dockerd.log" >&2; exit 1
+}
+
+start_registry() {
+  mkdir -p "$DIR/registry/storage"
+  if alive "$DIR/registry.pid"; then log "registry already running (pid $(cat "$DIR/registry.pid"))"; return; fi
+  cat >"$DIR/registry/config.yml" <<YML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $DIR/registry/storage
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR
+YML
+  nohup /usr/bin/docker-registry serve "$DIR/registry/config.yml" >"$DIR/registry.log" 2>&1 &
+  echo $! >"$DIR/registry.pid"
+  for _ in $(seq 1 50); do
+    if curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; then log "registry up at $REGISTRY_ADDR (pid $(cat "$DIR/registry.pid"))"; return; fi
+    sleep 0.2
+  done
+  log "registry did not start; see $DIR/registry.log"; tail -20 "$DIR/registry.log" >&2; exit 1
+}
+
+build_base_image() {
+  export DOCKER_HOST="unix://$DIR/docker.sock"
+  if /usr/bin/docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then log "base image $BASE_IMAGE exists"; return; fi
+  local root="$DIR/rootfs"
+  rm -rf "$root"; mkdir -p "$root/usr/lib" "$root/usr/bin" "$root/etc" "$root/tmp" "$root/usr/share"
+  chmod 1777 "$root/tmp"
+  for p in libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72; do
+    dpkg -L "$p" | while read -r f; do
+      [ -L "$f" ] && [ -d "$f" ] && continue   # merged-/usr directory links such as /lib64
+      [ -f "$f" ] || [ -L "$f" ] || continue
+      case "$f" in /usr/share/doc/*|/usr/share/man/*|/usr/share/lintian/*) continue;; esac
+      local dest="$f"
+      case "$f" in /lib/*|/lib64/*) dest="/usr$f";; esac
+      mkdir -p "$root$(dirname "$dest")"
+      cp -a "$f" "$root$dest"
+    done
+  done
+  # canonical merged-/usr layout: /lib, /lib64 and /bin are links into /usr
+  mkdir -p "$root/usr/sbin" "$root/usr/lib64"
+  ln -s usr/lib "$root/lib"; ln -s usr/bin "$root/bin"; ln -s usr/sbin "$root/sbin"; ln -s usr/lib64 "$root/lib64"
+  cp /bin/busybox "$root/usr/bin/busybox"
+  for a in sh ls cat echo env mkdir rm cp wget sleep ps; do ln -sf busybox "$root/usr/bin/$a"; done
+  mkdir -p "$root/etc/ssl"; cp -aL /etc/ssl/certs "$root/etc/ssl/certs"
+  printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1654:1654:app:/home/app:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\napp:x:1654:\n' >"$root/etc/group"
+  mkdir -p "$root/usr/share/dotnet"
+  cp -a /usr/share/dotnet/dotnet /usr/share/dotnet/host /usr/share/dotnet/shared "$root/usr/share/dotnet/"
+  ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
+  tar -C "$root" -c . | /usr/bin/docker import \
+    -c 'ENV PATH=/usr/share/dotnet:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'ENV DOTNET_ROOT=/usr/share/dotnet' -c 'ENV ASPNETCORE_HTTP_PORTS=8080' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$root"
+  log "built base image $BASE_IMAGE"
+}
+
+stop_all() {
+  for f in "$DIR/registry.pid" "$DIR/docker.pid"; do
+    if alive "$f"; then
+      local pid; pid="$(cat "$f")"; kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      log "stopped pid $pid ($f)"
+    fi
+  done
+  # containerd started by dockerd exits with it; nothing else to clean
+}
+
+case "$cmd" in
+  start)
+    install_packages
+    start_dockerd
+    start_registry
+    build_base_image
+    echo "export DOCKER_HOST=unix://$DIR/docker.sock"
+    echo "export MLP_TEST_BASE_IMAGE=$BASE_IMAGE"
+    echo "export MLP_TEST_REGISTRY=$REGISTRY_ADDR"
+    ;;
+  stop) stop_all ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

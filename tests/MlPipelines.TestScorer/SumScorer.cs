@@ -1,0 +1,41 @@
+using System.Text.Json;
+using MlPipelines.Scoring;
+
+namespace MlPipelines.TestScorer;
+
+/// <summary>
+/// Scores <c>{"x":[numbers]}</c> as <c>{"y": factor * sum(x)}</c>, with factor read from <c>model.json</c>.
+/// Test hooks: <c>{"fail":true}</c> throws, <c>{"sleepMs":N}</c> sleeps; a model file <c>init-delay-ms</c> delays Init.
+/// </summary>
+public sealed class SumScorer : IScorer
+{
+    private double _factor = 1;
+
+    public void Init(string modelDirectory)
+    {
+        var delay = Path.Combine(modelDirectory, "init-delay-ms");
+        if (File.Exists(delay)) Thread.Sleep(int.Parse(File.ReadAllText(delay).Trim()));
+        var model = Path.Combine(modelDirectory, "model.json");
+        if (File.Exists(model))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(model));
+            _factor = doc.RootElement.GetProperty("factor").GetDouble();
+        }
+    }
+
+    public object? Score(JsonElement input)
+    {
+        if (input.ValueKind == JsonValueKind.Object)
+        {
+            if (input.TryGetProperty("fail", out var fail) && fail.ValueKind == JsonValueKind.True)
+                throw new InvalidOperationException("secret internal detail");
+            if (input.TryGetProperty("sleepMs", out var sleep)) Thread.Sleep(sleep.GetInt32());
+        }
+        double sum = 0;
+        if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("x", out var x))
+            foreach (var v in x.EnumerateArray()) sum += v.GetDouble();
+        return new Result(sum * _factor);
+    }
+
+    public sealed record Result(double Y);
+}
