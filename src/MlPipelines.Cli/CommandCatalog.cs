@@ -13,5 +13,7 @@ internal static class CommandCatalog
         RunCommands.Build(),
         DataCommands.Build(),
         ModelCommands.Build(),
+        EndpointCommands.Build(),
+        DeploymentCommands.Build(),
     ];
 }

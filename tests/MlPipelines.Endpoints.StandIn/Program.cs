@@ -2,6 +2,13 @@
 // POST /score → {"deployment":NAME,"pid":PID}; GET /health/ready (503 with --unready); GET /count → scored requests.
 using System.Net;
 
+if (args.Length > 2 && args[0] == "daemon" && args[1] == "--workspace")
+{
+    using var ws = MlPipelines.Workspace.LocalWorkspace.Open(args[2]);
+    await new MlPipelines.Endpoints.Daemon.EndpointDaemon(ws).RunAsync(CancellationToken.None);
+    return;
+}
+
 string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);

@@ -31,6 +31,7 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
         var endpoints = store.ListEndpoints();
         var deployments = store.ListDeployments();
         var wanted = new HashSet<(string, string)>();
+        var saves = new List<Action>();
         foreach (var d in deployments.Where(d => d.Target == "local"))
         {
             var key = (d.Endpoint, d.Name);
@@ -53,7 +54,8 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
             }
             await host.ResizeAsync(d.InstanceCount, d.Instances);
             var (status, reason) = host.Status();
-            SaveStatus(d, status, reason, host.Describe());
+            var instances = host.Describe();
+            saves.Add(() => SaveStatus(d, status, reason, instances));
         }
         foreach (var key in _hosts.Keys.Where(k => !wanted.Contains(k)).ToList()) await StopHostAsync(key);
 
@@ -64,6 +66,8 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
             _routers.Remove(name);
         }
         RouterAddresses = _routers.ToDictionary(r => r.Key, r => r.Value.Address, StringComparer.Ordinal);
+        // Statuses last: once a record reads Healthy, the router already sends to its instances.
+        foreach (var save in saves) save();
     }
 
     private async Task EnsureRouterAsync(EndpointRecord endpoint, IReadOnlyList<DeploymentRecord> deployments)

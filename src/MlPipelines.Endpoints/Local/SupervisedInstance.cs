@@ -17,7 +17,6 @@ internal sealed class SupervisedInstance : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private Process? _process;
 
     public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0)
     {
@@ -46,6 +45,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         var backoff = MinBackoff;
         for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
+            Process? process = null;
             try
             {
                 if (attempt > 0)
@@ -55,18 +55,18 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                     LastRestartAt = DateTimeOffset.UtcNow;
                 }
                 var started = Stopwatch.StartNew();
-                using var process = Start();
+                process = Start();
                 if (await WaitReadyAsync(process)) { Ready = true; EverReady = true; FailedStarts = 0; }
                 else
                 {
                     FailedStarts++;
-                    LastError ??= $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms";
+                    LastError = $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms; see {_logPath}";
                     Kill(process);
                     Port = FreePort(); // the port may be what failed
                 }
                 await process.WaitForExitAsync(_stop.Token);
                 Ready = false;
-                LastError = $"instance {Id} (pid {process.Id}) exited with code {process.ExitCode}; see {_logPath}";
+                if (EverReady) LastError = $"instance {Id} (pid {process.Id}) exited with code {process.ExitCode}; see {_logPath}";
                 backoff = started.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -78,8 +78,16 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                 FailedStarts++;
                 LastError = $"instance {Id} could not start: {e.Message}";
             }
+            finally
+            {
+                // Only this loop owns the process object: stopping kills it here, before it is disposed.
+                if (process is not null)
+                {
+                    if (_stop.IsCancellationRequested) Kill(process);
+                    process.Dispose();
+                }
+            }
         }
-        if (_process is { } p) Kill(p);
         Ready = false;
     }
 
@@ -96,7 +104,6 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
         psi.Environment["MLP_INSTANCE_ID"] = Id;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
-        _process = process;
         ProcessId = process.Id;
         return process;
     }
@@ -145,7 +152,6 @@ internal sealed class SupervisedInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        if (_process is { } p) Kill(p);
         await _loop;
         _stop.Dispose();
     }

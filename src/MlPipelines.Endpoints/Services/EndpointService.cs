@@ -109,11 +109,17 @@ public sealed class EndpointService(EndpointsContext context)
             ?? throw MlpException.Failed($"The router of endpoint '{name}' returned no stats.");
     }
 
-    /// <summary>Starts the daemon (all routers and local instances of the workspace).</summary>
+    /// <summary>Starts the daemon (all routers and local instances of the workspace) and waits until local deployments are healthy.</summary>
     public async Task StartAllAsync(CancellationToken ct = default)
     {
         await context.DaemonClient.EnsureRunningAsync(context.Daemon, ct);
         await context.DaemonClient.ReconcileAsync(ct);
+        var deployments = new DeploymentService(context);
+        foreach (var d in context.Store.ListDeployments().Where(d => d.Target == "local" && d.Status != DeploymentStatus.Failed))
+        {
+            try { await deployments.WaitHealthyAsync(d, ct); }
+            catch (MlpException e) when (e.Kind == ErrorKind.Failed) { /* reported by 'mlp endpoint show'; other endpoints still start */ }
+        }
     }
 
     /// <summary>Stops the daemon with all routers and local instances; false when it was not running.</summary>

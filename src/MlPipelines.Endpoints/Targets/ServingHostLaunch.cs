@@ -1,4 +1,3 @@
-using System.Globalization;
 using MlPipelines.Core.Errors;
 using MlPipelines.Endpoints.Local;
 
@@ -13,19 +12,19 @@ public static class ServingHostLaunch
     /// <summary>The spec for one deployment; instances listen on <c>127.0.0.1:{port}</c> without keys (the router checks them).</summary>
     public static LaunchSpec Create(DeploymentPlan plan)
     {
-        var args = new List<string> { LocateHost(), "--model-dir", plan.ModelDirectory, "--scorer", plan.Scorer.Kind };
-        if (plan.Scorer.Kind == "python") args.AddRange(["--score-py", plan.Scorer.Path]);
-        else
+        var python = plan.Scorer.Kind == "python";
+        var command = new Serving.ScoringHostCommandLine
         {
-            args.AddRange(["--scorer-assembly", plan.Scorer.Path]);
-            if (plan.Scorer.TypeName is { } type) args.AddRange(["--scorer-type", type]);
-        }
-        args.AddRange([
-            "--urls", "http://127.0.0.1:{port}",
-            "--timeout-ms", plan.Record.RequestTimeoutMs.ToString(CultureInfo.InvariantCulture),
-            "--max-concurrency", plan.Record.MaxConcurrentRequests.ToString(CultureInfo.InvariantCulture),
-        ]);
-        return new LaunchSpec { FileName = "dotnet", Arguments = args };
+            ModelDirectory = plan.ModelDirectory,
+            Scorer = python ? Serving.ScorerKind.Python : Serving.ScorerKind.Dotnet,
+            ScorerAssembly = python ? null : plan.Scorer.Path,
+            ScorerType = python ? null : plan.Scorer.TypeName,
+            ScorePy = python ? plan.Scorer.Path : null,
+            Urls = "http://127.0.0.1:{port}",
+            TimeoutMs = plan.Record.RequestTimeoutMs,
+            MaxConcurrency = plan.Record.MaxConcurrentRequests,
+        };
+        return new LaunchSpec { FileName = "dotnet", Arguments = [LocateHost(), .. command.ToArguments(includeKeys: false)] };
     }
 
     /// <summary>Finds the scoring host: <c>$MLP_SERVING_HOST</c>, else next to this assembly.</summary>
