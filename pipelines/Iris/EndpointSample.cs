@@ -3,7 +3,7 @@ using System.Text;
 using MlPipelines.Core.Errors;
 using MlPipelines.Pipelines;
 
-namespace Iris.Pipeline;
+namespace IrisExample;
 
 /// <summary>The 'invoke' step: scores one flower through the endpoint (router → deployment → scorer) and prints the answer.</summary>
 internal static class EndpointSample

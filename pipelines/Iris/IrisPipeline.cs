@@ -1,6 +1,6 @@
 using MlPipelines.Pipelines;
 
-namespace Iris.Pipeline;
+namespace IrisExample;
 
 /// <summary>
 /// Train → evaluate → register → promote → image → deploy → invoke, on the Iris data shipped in data/iris.csv.
