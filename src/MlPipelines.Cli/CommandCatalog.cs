@@ -1,0 +1,19 @@
+using System.CommandLine;
+using MlPipelines.Cli.Commands;
+
+namespace MlPipelines.Cli;
+
+/// <summary>Every top-level command group of <c>mlp</c>, in help order.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        WorkspaceCommands.Build(),
+        ExperimentCommands.Build(),
+        RunCommands.Build(),
+        DataCommands.Build(),
+        ModelCommands.Build(),
+        EndpointCommands.Build(),
+        DeploymentCommands.Build(),
+    ];
+}

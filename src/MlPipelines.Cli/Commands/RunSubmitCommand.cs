@@ -1,0 +1,78 @@
+using System.CommandLine;
+using MlPipelines.Cli.Infrastructure;
+using MlPipelines.Compute;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Naming;
+using MlPipelines.Core.Runs;
+using MlPipelines.Tracking.Processes;
+using MlPipelines.Workspace.Snapshots;
+using Spectre.Console;
+
+namespace MlPipelines.Cli.Commands;
+
+/// <summary><c>mlp run submit --experiment NAME [--name N] [--source DIR] [--param k=v]… -- COMMAND [ARGS…]</c>.</summary>
+internal static class RunSubmitCommand
+{
+    public static Command Build()
+    {
+        var experiment = new Option<string>("--experiment", "-e") { Description = "Experiment to record the run in (created on first use).", Required = true };
+        var name = new Option<string?>("--name", "-n") { Description = "Display name of the run." };
+        var source = new Option<string?>("--source") { Description = "Source folder snapshotted with the run and used as working folder (default: current folder)." };
+        var param = new Option<string[]>("--param", "-p") { Description = "A parameter k=v recorded on the run (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var timeout = new Option<TimeSpan?>("--timeout") { Description = "Kill the command's process tree after this long (e.g. 00:10:00)." };
+        var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.OneOrMore };
+        return new Command("submit", "Run a command as a tracked run on the local compute target: snapshot, live logs, ##mlp metrics, outputs.")
+            .With(experiment, name, source, param, timeout, command)
+            .HandleAsync(async ctx =>
+            {
+                var argv = ctx.Get(command);
+                var parameters = ParseParams(ctx.Get(param) ?? []);
+                var sourceDir = Path.GetFullPath(ctx.Get(source) ?? Directory.GetCurrentDirectory());
+                if (!Directory.Exists(sourceDir)) throw MlpException.Invalid($"Source folder '{sourceDir}' does not exist.");
+                using var ws = ctx.OpenWorkspace();
+                var experimentName = Names.Validate("experiment", ctx.Get(experiment));
+                // Snapshot before the run exists, so an over-size source leaves no half-made run behind.
+                var snapshot = SourceSnapshot.Create(sourceDir);
+                var run = ws.Runs.CreateRun(new NewRun(experimentName, ctx.Get(name) ?? Path.GetFileName(argv[0]), Kind: "run") { Params = parameters });
+                ws.Runs.SetSnapshot(run.Id, ws.Artifacts.PutStream(new MemoryStream(snapshot.Zip)).Hash);
+                var outputDir = Path.Combine(ws.ScratchDirectory, "outputs", run.Id);
+                if (!ctx.Output.IsJson) Console.Error.WriteLine($"Run {run.Id} ({run.Experiment}) started: {string.Join(' ', argv)}");
+
+                var job = new ComputeJob(argv[0], argv[1..]) { WorkingDirectory = sourceDir, Timeout = ctx.Get(timeout) };
+                await TrackedCommand.RunAsync(ws, new LocalProcessTarget(), new TrackedCommandRequest
+                {
+                    RunId = run.Id, Job = job, OutputDirectory = outputDir,
+                }, line => Echo(line, ctx.Output.IsJson), ctx.Cancellation);
+
+                var final = ws.Runs.GetRun(run.Id);
+                if (ctx.Output.IsJson) ctx.Output.JsonValue(final);
+                else Console.Error.WriteLine($"Run {final.Id} {final.Status}{(final.StatusReason is null ? "" : $" ({final.StatusReason})")} in {CliOutput.Format(final.Duration)}; {ws.Runs.GetOutputs(run.Id).Count} output(s).");
+                return final.Status switch
+                {
+                    RunStatus.Completed => ExitCodes.Success,
+                    RunStatus.Canceled => ExitCodes.Canceled,
+                    _ => ExitCodes.Failed,
+                };
+            });
+    }
+
+    private static void Echo(OutputLine line, bool json)
+    {
+        // In JSON mode stdout carries only the final JSON document, so the command's output goes to stderr.
+        var writer = json || line.Stream != LogStream.Stdout ? Console.Error : Console.Out;
+        if (line.Stream == LogStream.System && !Console.IsErrorRedirected) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line.Text) + "[/]");
+        else writer.WriteLine(line.Text);
+    }
+
+    internal static Dictionary<string, string> ParseParams(IEnumerable<string> pairs)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0) throw MlpException.Invalid($"Invalid --param '{pair}': expected NAME=VALUE.");
+            result[Names.Validate("param", pair[..eq])] = pair[(eq + 1)..];
+        }
+        return result;
+    }
+}

@@ -1,0 +1,69 @@
+using MlPipelines.Core.Runs;
+
+namespace MlPipelines.Compute;
+
+/// <summary>A command to execute on a compute target.</summary>
+/// <param name="FileName">The program to start (looked up on PATH when not a path).</param>
+/// <param name="Arguments">Arguments, passed as-is (no shell quoting involved).</param>
+public sealed record ComputeJob(string FileName, IReadOnlyList<string> Arguments)
+{
+    /// <summary>Working directory; the current directory when null.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Extra environment variables; a null value removes the variable from the inherited environment.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Wall-clock limit; when exceeded the process tree is killed and <see cref="ComputeResult.TimedOut"/> is set.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>How long a canceled or timed-out process tree gets after SIGTERM before SIGKILL.</summary>
+    public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The command line for display (arguments with spaces are quoted).</summary>
+    public override string ToString() =>
+        string.Join(' ', new[] { FileName }.Concat(Arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? "'" + a.Replace("'", "'\\''") + "'" : a));
+}
+
+/// <summary>One line of output of a job.</summary>
+/// <param name="Stream">Stdout or stderr (System for lines written by the compute target itself).</param>
+/// <param name="Timestamp">When the line was read.</param>
+/// <param name="Text">The line without its newline.</param>
+public sealed record OutputLine(LogStream Stream, DateTimeOffset Timestamp, string Text);
+
+/// <summary>Callbacks of a running job.</summary>
+public sealed class ComputeObserver
+{
+    /// <summary>Called once with the OS process id (or a job id for cluster targets) as soon as the job has started.</summary>
+    public Action<ComputeJobStarted>? OnStarted { get; init; }
+
+    /// <summary>Called for every output line, serialized, in arrival order.</summary>
+    public Action<OutputLine>? OnOutput { get; init; }
+
+    /// <summary>An observer that ignores everything.</summary>
+    public static ComputeObserver None { get; } = new();
+}
+
+/// <summary>Identity of a started job.</summary>
+/// <param name="ProcessId">OS process id of the job's root process (0 when the target has no local process).</param>
+/// <param name="Host">Machine name where the process runs.</param>
+/// <param name="JobId">Target-specific id (e.g. a Slurm job id), or the process id as text.</param>
+public sealed record ComputeJobStarted(int ProcessId, string Host, string JobId);
+
+/// <summary>How a job ended.</summary>
+/// <param name="ExitCode">The process exit code (-1 when killed or never started).</param>
+/// <param name="Duration">Wall-clock time from start to end.</param>
+public sealed record ComputeResult(int ExitCode, TimeSpan Duration)
+{
+    /// <summary>True when the job was killed because its timeout elapsed.</summary>
+    public bool TimedOut { get; init; }
+
+    /// <summary>True when the job was killed because cancellation was requested.</summary>
+    public bool Canceled { get; init; }
+
+    /// <summary>True when the job finished by itself with exit code 0.</summary>
+    public bool Succeeded => ExitCode == 0 && !TimedOut && !Canceled;
+
+    /// <summary>A short human reason: "exit code 3", "timed out after 00:00:05", "canceled".</summary>
+    public string Reason(TimeSpan? timeout = null) =>
+        Canceled ? "canceled" : TimedOut ? $"timed out after {timeout ?? Duration:c}" : $"exit code {ExitCode}";
+}

@@ -1,0 +1,106 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Runs;
+
+namespace MlPipelines.Compute;
+
+/// <summary>
+/// Runs a job as a local child process. On Unix the process is started through <c>setsid</c> so that it leads its own
+/// process group: cancellation, timeouts and the end of the job kill every process it started (grandchildren included).
+/// </summary>
+public sealed class LocalProcessTarget : IComputeTarget
+{
+    private const string SetsidPath = "/usr/bin/setsid";
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public string Name => "local";
+
+    /// <inheritdoc />
+    public async Task<ComputeResult> RunAsync(ComputeJob job, ComputeObserver observer, CancellationToken cancellationToken)
+    {
+        var program = ExecutableResolver.Resolve(job.FileName, job.WorkingDirectory);
+        var psi = CreateStartInfo(job, program);
+        var gate = new object();
+        var sw = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = psi };
+        if (cancellationToken.IsCancellationRequested) return new ComputeResult(-1, TimeSpan.Zero) { Canceled = true };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw MlpException.Failed($"Could not start '{job.FileName}': {e.Message}.", e);
+        }
+        var pid = process.Id;
+        try { process.StandardInput.Close(); } catch (IOException) { }
+        observer.OnStarted?.Invoke(new ComputeJobStarted(pid, Environment.MachineName, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var pumps = Task.WhenAll(
+            Pump(process.StandardOutput, LogStream.Stdout, observer, gate),
+            Pump(process.StandardError, LogStream.Stderr, observer, gate));
+
+        using var timeoutCts = job.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        bool timedOut = false, canceled = false;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            canceled = cancellationToken.IsCancellationRequested;
+            timedOut = !canceled;
+            await ProcessTree.KillAsync(pid, job.KillGracePeriod).ConfigureAwait(false);
+            try { await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (TimeoutException) { }
+        }
+
+        // Whatever the job left behind in its group (e.g. `cmd &`) ends with it; otherwise it would hold the pipes open.
+        if (ProcessTree.GroupIsAlive(pid)) ProcessTree.KillNow(pid);
+        try { await pumps.WaitAsync(DrainTimeout).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+
+        var exitCode = process.HasExited ? process.ExitCode : -1;
+        return new ComputeResult(exitCode, sw.Elapsed) { TimedOut = timedOut, Canceled = canceled };
+    }
+
+    private static ProcessStartInfo CreateStartInfo(ComputeJob job, string program)
+    {
+        var psi = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = job.WorkingDirectory ?? Environment.CurrentDirectory,
+        };
+        if (!OperatingSystem.IsWindows() && File.Exists(SetsidPath))
+        {
+            psi.FileName = SetsidPath;
+            psi.ArgumentList.Add(program);
+        }
+        else
+        {
+            psi.FileName = program;
+        }
+        foreach (var a in job.Arguments) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in job.Environment)
+        {
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
+        }
+        return psi;
+    }
+
+    private static async Task Pump(StreamReader reader, LogStream stream, ComputeObserver observer, object gate)
+    {
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (observer.OnOutput is null) continue;
+            lock (gate) observer.OnOutput(new OutputLine(stream, DateTimeOffset.UtcNow, line));
+        }
+    }
+}

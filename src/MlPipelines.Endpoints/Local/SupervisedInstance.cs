@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MlPipelines.Endpoints.Local;
+
+/// <summary>
+/// One local instance: a process on 127.0.0.1 started from a <see cref="LaunchSpec"/>, restarted with exponential
+/// backoff (0.5 s doubling to 30 s, reset after 30 s of good life) whenever it exits. Output goes to the instance log.
+/// </summary>
+internal sealed class SupervisedInstance : IAsyncDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly LaunchSpec _spec;
+    private readonly string _logPath, _workDir;
+    private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0)
+    {
+        Id = id;
+        _spec = spec;
+        _logPath = logPath;
+        _workDir = workDir;
+        _http = http;
+        Port = preferredPort > 0 ? preferredPort : FreePort();
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public string Id { get; }
+    public int Port { get; private set; }
+    public string Address => $"http://127.0.0.1:{Port}";
+    public int? ProcessId { get; private set; }
+    public int Restarts { get; private set; }
+    public DateTimeOffset? LastRestartAt { get; private set; }
+    public bool Ready { get; private set; }
+    public bool EverReady { get; private set; }
+    public int FailedStarts { get; private set; }
+    public string? LastError { get; private set; }
+
+    private async Task LoopAsync()
+    {
+        var backoff = MinBackoff;
+        for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
+        {
+            Process? process = null;
+            try
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(backoff, _stop.Token);
+                    Restarts++;
+                    LastRestartAt = DateTimeOffset.UtcNow;
+                }
+                var started = Stopwatch.StartNew();
+                process = Start();
+                if (await WaitReadyAsync(process)) { Ready = true; EverReady = true; FailedStarts = 0; }
+                else
+                {
+                    FailedStarts++;
+                    LastError = $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms; see {_logPath}";
+                    Kill(process);
+                    Port = FreePort(); // the port may be what failed
+                }
+                await process.WaitForExitAsync(_stop.Token);
+                Ready = false;
+                if (EverReady) LastError = $"instance {Id} (pid {process.Id}) exited with code {process.ExitCode}; see {_logPath}";
+                backoff = started.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+            {
+                FailedStarts++;
+                LastError = $"instance {Id} could not start: {e.Message}";
+            }
+            finally
+            {
+                // Only this loop owns the process object: stopping kills it here, before it is disposed.
+                if (process is not null)
+                {
+                    if (_stop.IsCancellationRequested) Kill(process);
+                    process.Dispose();
+                }
+            }
+        }
+        Ready = false;
+    }
+
+    private Process Start()
+    {
+        File.AppendAllText(_logPath, $"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}{Environment.NewLine}");
+        // sh only sets up redirection and then execs, so the pid is the scoring host's own.
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _spec.WorkingDirectory ?? _workDir };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$MLP_INSTANCE_LOG\" 2>&1 </dev/null");
+        psi.ArgumentList.Add(_spec.FileName);
+        foreach (var a in _spec.ArgumentsFor(Port)) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in _spec.Environment) psi.Environment[k] = v;
+        psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
+        psi.Environment["MLP_INSTANCE_ID"] = Id;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
+        ProcessId = process.Id;
+        return process;
+    }
+
+    private async Task<bool> WaitReadyAsync(Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.ElapsedMilliseconds < _spec.StartupTimeoutMs && !process.HasExited)
+        {
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                cts.CancelAfter(TimeSpan.FromSeconds(2));
+                using var response = await _http.GetAsync(Address + Routing.HealthProber.ReadyPath, cts.Token);
+                if (response.IsSuccessStatusCode) return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !_stop.IsCancellationRequested)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100, _stop.Token);
+        }
+        return false;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,72 @@
+namespace MlPipelines.Pipelines.Plan;
+
+/// <summary>
+/// The compiled, validated form of a pipeline (schema <c>mlp.plan/v1</c>). The runner executes this, not the C#
+/// definition; it is committed next to the pipeline so changes show up in review. Serialization is deterministic.
+/// </summary>
+public sealed record PipelinePlan
+{
+    /// <summary>The schema identifier written into every plan.</summary>
+    public const string SchemaV1 = "mlp.plan/v1";
+
+    /// <summary>Always <see cref="SchemaV1"/>.</summary>
+    public string Schema { get; init; } = SchemaV1;
+    /// <summary>The pipeline name.</summary>
+    public required string Pipeline { get; init; }
+    /// <summary>Parameters with type, default and the value this plan was compiled with.</summary>
+    public IReadOnlyList<PlanParameter> Parameters { get; init; } = [];
+    /// <summary>Data references.</summary>
+    public IReadOnlyList<PlanData> Data { get; init; } = [];
+    /// <summary>Environments used or declared, with their content hashes.</summary>
+    public IReadOnlyList<PlanEnvironment> Environments { get; init; } = [];
+    /// <summary>Steps in a stable topological order.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; init; } = [];
+
+    /// <summary>The deterministic JSON text of the plan (UTF-8, <c>\n</c> newlines, trailing newline).</summary>
+    public string ToJson() => PlanJson.Serialize(this);
+
+    /// <summary>Reads a plan from JSON text; rejects unknown schemas.</summary>
+    public static PipelinePlan FromJson(string json) => PlanJson.Deserialize(json);
+
+    /// <summary>Reads a plan file.</summary>
+    public static PipelinePlan Load(string path) => FromJson(File.ReadAllText(path));
+
+    /// <summary>Writes the plan file (byte-identical for an identical plan).</summary>
+    public void Save(string path) => File.WriteAllText(path, ToJson(), new System.Text.UTF8Encoding(false));
+
+    /// <summary>The step of that name, or NotFound listing the steps.</summary>
+    public PlanStep GetStep(string name) =>
+        Steps.FirstOrDefault(s => s.Name == name) ?? throw Core.Errors.MlpException.NotFound("step", name, Steps.Select(s => s.Name));
+}
+
+/// <summary>A pipeline parameter.</summary>
+/// <param name="Name">Property name.</param>
+/// <param name="Type">string, int, long, double, bool or enum.</param>
+/// <param name="Description">From the <c>[Parameter]</c> attribute.</param>
+/// <param name="Default">Default value as invariant text.</param>
+/// <param name="Value">Value this plan was compiled with.</param>
+public sealed record PlanParameter(string Name, string Type, string Description, string Default, string Value)
+{
+    /// <summary>Allowed values of an enum parameter.</summary>
+    public IReadOnlyList<string>? Allowed { get; init; }
+}
+
+/// <summary>A data reference: a local path or a workspace dataset version (<c>latest</c> or a number).</summary>
+public sealed record PlanData(string Name, string? Path, string? Version);
+
+/// <summary>An environment: curated or declared, with its definition and content hash.</summary>
+public sealed record PlanEnvironment(string Name, string Kind, string Hash, IReadOnlyDictionary<string, string> Definition);
+
+/// <summary>A step input: its key (data name or <c>step.output</c>), type and source (<c>data:NAME</c> or <c>step:STEP/OUTPUT</c>).</summary>
+public sealed record PlanInput(string Name, string Type, string Source);
+
+/// <summary>A step output and its type.</summary>
+public sealed record PlanOutput(string Name, string Type);
+
+/// <summary>A condition: a step outcome (<c>passed</c>, <c>succeeded</c>) or a parameter value; optionally negated.</summary>
+public sealed record PlanCondition(string? Step, string? Outcome, string? Parameter, string? EqualsValue, bool Negate)
+{
+    /// <summary>Readable form used in skip reasons.</summary>
+    public override string ToString() =>
+        (Negate ? "not " : "") + (Step is not null ? $"{Step}.{Outcome}" : $"params.{Parameter} == {EqualsValue}");
+}

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using MlPipelines.Core.Caching;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Hashing;
+
+namespace MlPipelines.Runner.Caching;
+
+/// <summary>Content hashes of input files and folders, skipping files whose size, mtime and inode are unchanged.</summary>
+internal sealed class FileHashing(IStepCache cache)
+{
+    /// <summary>Hash of a file (its content hash) or folder (hash over sorted relative path + file hash pairs).</summary>
+    public string HashPath(string fullPath)
+    {
+        if (File.Exists(fullPath)) return HashFile(new FileInfo(fullPath));
+        if (Directory.Exists(fullPath)) return HashFolder(fullPath);
+        throw MlpException.NotFound("input path", fullPath, []);
+    }
+
+    public string HashFile(FileInfo file)
+    {
+        var inode = InodeOf(file.FullName);
+        var mtime = file.LastWriteTimeUtc.Ticks;
+        var known = cache.FindFileHash(file.FullName, file.Length, mtime, inode);
+        if (known is not null) return known;
+        var hash = HashContent(file.FullName);
+        cache.PutFileHash(file.FullName, file.Length, mtime, inode, hash);
+        return hash;
+    }
+
+    public string HashFolder(string dir) => ContentHash.OfParts(
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => (Rel: Path.GetRelativePath(dir, f).Replace('\\', '/'), Full: f))
+            .OrderBy(x => x.Rel, StringComparer.Ordinal)
+            .Select(x => KeyValuePair.Create(x.Rel, HashFile(new FileInfo(x.Full)))));
+
+    /// <summary>
+    /// SHA-256 of a file's content (same value as <see cref="ContentHash.OfFile"/>), reading 4 MiB blocks on a second
+    /// thread while the previous block is hashed, so large inputs hash at close to the SHA-256 speed of the CPU.
+    /// </summary>
+    internal static string HashContent(string path)
+    {
+        const int block = 4 << 20;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffers = new[] { new byte[block], new byte[block] };
+        long offset = 0;
+        var current = 0;
+        var read = RandomAccess.Read(handle, buffers[0], offset);
+        while (read > 0)
+        {
+            offset += read;
+            var next = 1 - current;
+            var pending = Task.Run(() => RandomAccess.Read(handle, buffers[next], offset));
+            sha.AppendData(buffers[current], 0, read);
+            read = pending.GetAwaiter().GetResult();
+            current = next;
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static long InodeOf(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        try
+        {
+            // struct stat on Linux x86-64 and arm64 starts with st_dev (8 bytes) then st_ino (8 bytes).
+            var buffer = new byte[256];
+            return stat(path, buffer) != 0 ? 0 : BitConverter.ToInt64(buffer, 8);
+        }
+        catch (EntryPointNotFoundException) { return 0; }
+        catch (DllNotFoundException) { return 0; }
+    }
+
+    [DllImport("libc", EntryPoint = "stat", SetLastError = true, CharSet = CharSet.Ansi)]
+    private static extern int stat(string path, byte[] buf);
+}

@@ -1,0 +1,61 @@
+using MlPipelines.Core.Errors;
+using MlPipelines.Pipelines;
+
+namespace MlPipelines.Runner.Execution;
+
+/// <summary>Runs <c>code</c> steps: the delegates come from the host (the same definition the plan was compiled from).</summary>
+public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, Task>> bodies) : IStepExecutor
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Kinds { get; } = ["code"];
+
+    /// <inheritdoc />
+    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    {
+        var name = ctx.Step.Code ?? ctx.Step.Name;
+        if (!bodies.TryGetValue(name, out var body))
+            throw MlpException.Invalid($"Code step '{ctx.Step.Name}' has no delegate; the host supplies code steps from the pipeline definition (known: {string.Join(", ", bodies.Keys.Select(k => $"'{k}'"))}).");
+        try
+        {
+            await body(new RunnerCodeContext(ctx)).ConfigureAwait(false);
+            return StepResult.Success;
+        }
+        catch (OperationCanceledException) when (ctx.CancellationToken.IsCancellationRequested)
+        {
+            return StepResult.Failure("canceled");
+        }
+        catch (MlpException e)
+        {
+            return StepResult.Failure(e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ctx.Log.Write(Core.Runs.LogStream.Stderr, e.ToString());
+            return StepResult.Failure($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private sealed class RunnerCodeContext(StepContext ctx) : CodeContext
+    {
+        public override string StepName => ctx.Step.Name;
+        public override string RunId => ctx.RunId;
+        public override string OutputDirectory => Directory.CreateDirectory(ctx.OutputDirectory).FullName;
+        public override CancellationToken CancellationToken => ctx.CancellationToken;
+
+        public override string Input(ArtifactRef artifact)
+        {
+            var key = artifact.Key;
+            return ctx.Inputs.TryGetValue(key, out var i) ? i.PathOrValue
+                : throw MlpException.Invalid($"Code step '{ctx.Step.Name}' reads '{key}', which is not one of its inputs; declare it with .Inputs(...).");
+        }
+
+        public override string Output(ArtifactRef artifact) =>
+            ctx.OutputPaths.TryGetValue(artifact.Name, out var p) ? p
+                : throw MlpException.Invalid($"Code step '{ctx.Step.Name}' has no output '{artifact.Name}'.");
+
+        public override string Parameter(string name) =>
+            ctx.Parameters.TryGetValue(name, out var v) ? v : throw MlpException.NotFound("parameter", name, ctx.Parameters.Keys);
+
+        public override void Log(string line) => ctx.Log.Write(Core.Runs.LogStream.Stdout, line);
+    }
+}

@@ -1,0 +1,44 @@
+using MlPipelines.Compute;
+using MlPipelines.Core.Errors;
+
+namespace MlPipelines.Runner.Execution;
+
+/// <summary>Runs <c>command</c> and <c>train</c> steps as processes on their compute target.</summary>
+public sealed class CommandExecutor(ComputeTargetRegistry computes) : IStepExecutor
+{
+    /// <inheritdoc />
+    public IReadOnlyList<string> Kinds { get; } = ["command", "train"];
+
+    /// <inheritdoc />
+    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    {
+        var template = ctx.Step.Command ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no command.");
+        var rendered = template.Select(ctx.Render).ToList();
+        var target = computes.Get(ctx.Step.Compute ?? "local");
+        var job = new ComputeJob(rendered[0], rendered.Skip(1).ToList())
+        {
+            WorkingDirectory = ctx.BaseDirectory,
+            Environment = EnvironmentFor(ctx),
+            KillGracePeriod = ctx.KillGracePeriod,
+        };
+        ctx.Log.Info($"$ {job}");
+        var result = await target.RunAsync(job, new ComputeObserver
+        {
+            OnStarted = s => ctx.Workspace.Runs.SetProcess(ctx.RunId, s.ProcessId, s.Host),
+            OnOutput = line => ctx.Log.Write(line.Stream, line.Text),
+        }, ctx.CancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? StepResult.Success : StepResult.Failure(result.Reason());
+    }
+
+    /// <summary>The variables a step process gets (same names as <c>mlp run submit</c>).</summary>
+    internal static Dictionary<string, string?> EnvironmentFor(StepContext ctx) => new(StringComparer.Ordinal)
+    {
+        ["MLP_RUN_ID"] = ctx.RunId,
+        ["MLP_PARENT_RUN_ID"] = ctx.ParentRunId,
+        ["MLP_WORKSPACE"] = ctx.Workspace.Info.Location,
+        ["MLP_EXPERIMENT"] = ctx.Experiment,
+        ["MLP_OUTPUT_DIR"] = ctx.OutputDirectory,
+        ["MLP_PIPELINE"] = ctx.Plan.Pipeline,
+        ["MLP_STEP"] = ctx.Step.Name,
+    };
+}

@@ -1,0 +1,72 @@
+namespace MlPipelines.Runner.Execution;
+
+/// <summary>
+/// Executes steps of some kinds (e.g. <c>command</c>, <c>evaluate</c>). The runner resolves inputs, creates the step's
+/// run, output folder and log before calling it, and records outputs, status and cache entry afterwards.
+/// </summary>
+public interface IStepExecutor
+{
+    /// <summary>The step kinds this executor handles.</summary>
+    IReadOnlyList<string> Kinds { get; }
+
+    /// <summary>
+    /// Executes one attempt. Return <see cref="StepResult.Failure"/> for an expected failure (exit code, failed check);
+    /// throw <see cref="Core.Errors.MlpException"/> for errors worth a message. Observe
+    /// <see cref="StepContext.CancellationToken"/>: when it fires, stop (killing any process tree) and return.
+    /// </summary>
+    Task<StepResult> ExecuteAsync(StepContext context);
+}
+
+/// <summary>The outcome of one attempt of a step.</summary>
+/// <param name="Succeeded">True when the step did its work.</param>
+/// <param name="Reason">Why it failed ("exit code 3"), or a note on success.</param>
+public sealed record StepResult(bool Succeeded, string? Reason = null)
+{
+    /// <summary>Success.</summary>
+    public static StepResult Success { get; } = new(true);
+
+    /// <summary>A failure with a reason.</summary>
+    public static StepResult Failure(string reason) => new(false, reason);
+}
+
+/// <summary>A resolved input of a step.</summary>
+/// <param name="Name">Input key: data name or <c>step.output</c>.</param>
+/// <param name="Type">Artifact type (dataset, file, folder, model, metrics, registered-model, image, deployment).</param>
+/// <param name="Path">Local path of file/folder inputs; null for reference inputs.</param>
+/// <param name="Value">Value of reference inputs (e.g. <c>iris:3</c>); null for files.</param>
+/// <param name="Hash">Content hash (part of the cache key).</param>
+/// <param name="ProducerRunId">Run that produced it, if a step output.</param>
+public sealed record StepInput(string Name, string Type, string? Path, string? Value, string Hash, string? ProducerRunId)
+{
+    /// <summary>The path or value, whichever the input has.</summary>
+    public string PathOrValue => Path ?? Value ?? "";
+}
+
+/// <summary>The log of a step: lines go to the step's run logs and to the console with the step name as prefix.</summary>
+public interface IStepLog
+{
+    /// <summary>Writes a line; stdout lines starting with <c>##mlp[</c> are also applied to the run (metrics, params, tags).</summary>
+    void Write(Core.Runs.LogStream stream, string text);
+
+    /// <summary>Writes a line from MlPipelines itself (System stream).</summary>
+    void Info(string text);
+}
+
+/// <summary>Executors by step kind; the host adds executors for kinds it supports.</summary>
+public sealed class StepExecutorRegistry
+{
+    private readonly Dictionary<string, IStepExecutor> _byKind = new(StringComparer.Ordinal);
+
+    /// <summary>Adds (or replaces) the executor for each of its kinds.</summary>
+    public StepExecutorRegistry Add(IStepExecutor executor)
+    {
+        foreach (var k in executor.Kinds) _byKind[k] = executor;
+        return this;
+    }
+
+    /// <summary>The executor for a kind, or null.</summary>
+    public IStepExecutor? Find(string kind) => _byKind.GetValueOrDefault(kind);
+
+    /// <summary>Kinds with an executor, sorted.</summary>
+    public IReadOnlyList<string> Kinds => _byKind.Keys.Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Pipelines.Plan;
+using MlPipelines.Runner.Caching;
+
+namespace MlPipelines.Runner.Execution;
+
+/// <summary>Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes.</summary>
+internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory)
+{
+    private readonly FileHashing _hashing = new(workspace.Cache);
+    private readonly ConcurrentDictionary<string, Lazy<DataInput>> _data = new(StringComparer.Ordinal);
+
+    internal sealed record DataInput(string Path, string Hash, string? Dataset, int? Version);
+
+    /// <summary>Resolves every input of <paramref name="step"/>; <paramref name="upstream"/> gives finished steps' outputs by step name.</summary>
+    internal Dictionary<string, StepInput> Resolve(PlanStep step, Func<string, IReadOnlyDictionary<string, ResolvedOutput>?> upstream, bool materialize)
+    {
+        var result = new Dictionary<string, StepInput>(StringComparer.Ordinal);
+        foreach (var input in step.Inputs)
+        {
+            if (input.Source.StartsWith("data:", StringComparison.Ordinal))
+            {
+                var d = Data(input.Source["data:".Length..]);
+                result[input.Name] = new StepInput(input.Name, input.Type, d.Path, null, d.Hash, null);
+                continue;
+            }
+            var (producer, output) = SplitStepSource(input.Source);
+            var outputs = upstream(producer) ?? throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which has not completed.");
+            if (!outputs.TryGetValue(output, out var o))
+                throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which it did not produce.");
+            result[input.Name] = new StepInput(input.Name, input.Type, materialize ? o.Path : null, o.Value, o.Hash, o.RunId);
+        }
+        return result;
+    }
+
+    /// <summary>Dataset versions consumed through data inputs (name, version), for lineage.</summary>
+    internal IEnumerable<(string Dataset, int Version)> DatasetsUsedBy(PlanStep step) =>
+        step.Inputs.Where(i => i.Source.StartsWith("data:", StringComparison.Ordinal))
+            .Select(i => Data(i.Source["data:".Length..]))
+            .Where(d => d.Dataset is not null)
+            .Select(d => (d.Dataset!, d.Version!.Value));
+
+    private DataInput Data(string name) =>
+        _data.GetOrAdd(name, n => new Lazy<DataInput>(() => ResolveData(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    private DataInput ResolveData(string name)
+    {
+        var d = plan.Data.FirstOrDefault(x => x.Name == name) ?? throw MlpException.NotFound("data", name, plan.Data.Select(x => x.Name));
+        if (d.Path is not null)
+        {
+            var full = Path.GetFullPath(d.Path, baseDirectory);
+            if (!File.Exists(full) && !Directory.Exists(full))
+                throw MlpException.Invalid($"Data '{name}' points at '{d.Path}', which does not exist (resolved to '{full}').");
+            return new DataInput(full, _hashing.HashPath(full), null, null);
+        }
+        int? version = d.Version is null or "latest" ? null : int.Parse(d.Version, CultureInfo.InvariantCulture);
+        var v = workspace.Datasets.Get(name, version);
+        var dir = Path.Combine(workspace.ScratchDirectory, "datasets", name, v.Version.ToString(CultureInfo.InvariantCulture));
+        if (!Directory.Exists(dir))
+        {
+            var tmp = dir + ".tmp-" + Guid.NewGuid().ToString("N");
+            workspace.Datasets.Download(name, v.Version, tmp);
+            try { Directory.Move(tmp, dir); }
+            catch (IOException) when (Directory.Exists(dir)) { Directory.Delete(tmp, true); }
+        }
+        var path = v.IsFile && v.Files.Count == 1 ? Path.Combine(dir, v.Files[0].Path) : dir;
+        return new DataInput(path, v.Hash, name, v.Version);
+    }
+
+    internal static (string Step, string Output) SplitStepSource(string source)
+    {
+        var rest = source["step:".Length..];
+        var slash = rest.IndexOf('/');
+        return (rest[..slash], rest[(slash + 1)..]);
+    }
+}

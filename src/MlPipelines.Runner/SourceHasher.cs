@@ -1,0 +1,39 @@
+using MlPipelines.Core.Caching;
+using MlPipelines.Core.Hashing;
+using MlPipelines.Runner.Caching;
+
+namespace MlPipelines.Runner;
+
+/// <summary>
+/// Hash of a source folder (the "code snapshot" part of step cache keys): SHA-256 over the sorted relative paths and
+/// content hashes of its files, skipping build output and tool folders. Unchanged files are not re-read (file-hash index).
+/// </summary>
+public static class SourceHasher
+{
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { "bin", "obj", ".git", ".mlp", ".vs", ".idea", "node_modules", "artifacts" };
+
+    /// <summary>Hashes <paramref name="directory"/>; files in <paramref name="exclude"/> (full paths, e.g. data inputs) and <c>*.plan.json</c> are left out.</summary>
+    public static string Hash(IStepCache cache, string directory, IEnumerable<string>? exclude = null)
+    {
+        var root = Path.GetFullPath(directory);
+        var excluded = new HashSet<string>((exclude ?? []).Select(Path.GetFullPath), StringComparer.Ordinal);
+        var hashing = new FileHashing(cache);
+        var parts = Enumerate(root)
+            .Where(f => !excluded.Contains(f) && !excluded.Any(e => f.StartsWith(e + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                        && !f.EndsWith(".plan.json", StringComparison.Ordinal))
+            .Select(f => (Rel: Path.GetRelativePath(root, f).Replace('\\', '/'), Full: f))
+            .OrderBy(x => x.Rel, StringComparer.Ordinal)
+            .Select(x => KeyValuePair.Create(x.Rel, hashing.HashFile(new FileInfo(x.Full))));
+        return ContentHash.OfParts(parts);
+    }
+
+    private static IEnumerable<string> Enumerate(string dir)
+    {
+        foreach (var f in Directory.EnumerateFiles(dir)) yield return f;
+        foreach (var d in Directory.EnumerateDirectories(dir))
+        {
+            if (SkippedFolders.Contains(Path.GetFileName(d))) continue;
+            foreach (var f in Enumerate(d)) yield return f;
+        }
+    }
+}

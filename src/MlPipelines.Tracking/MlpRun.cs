@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Naming;
+using MlPipelines.Core.Runs;
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace;
+
+namespace MlPipelines.Tracking;
+
+/// <summary>
+/// Logging client for training code. Inside a run started by <c>mlp run submit</c> or a pipeline step
+/// (<c>MLP_RUN_ID</c> is set) it logs to that run; outside, <see cref="Start"/> creates a new run in the nearest
+/// workspace, like <c>mlflow.start_run</c>. Metrics are batched: call <see cref="Flush"/> to make them durable now.
+/// </summary>
+public sealed class MlpRun : IDisposable
+{
+    private readonly IWorkspace _workspace;
+    private readonly bool _ownsRun;
+    private readonly MetricBuffer _metrics;
+    private readonly Timer? _heartbeat;
+    private bool _ended;
+
+    private MlpRun(IWorkspace workspace, RunInfo run, bool ownsRun, TrackingOptions options)
+    {
+        _workspace = workspace;
+        Info = run;
+        _ownsRun = ownsRun;
+        _metrics = new MetricBuffer(workspace.Runs, run.Id, options.BatchSize, options.FlushInterval);
+        if (ownsRun) _heartbeat = new Timer(_ => TryHeartbeat(), null, options.HeartbeatInterval, options.HeartbeatInterval);
+        OutputDirectory = Environment.GetEnvironmentVariable("MLP_OUTPUT_DIR") is { Length: > 0 } o && !ownsRun
+            ? o : Path.Combine(workspace.ScratchDirectory, "outputs", run.Id);
+        Directory.CreateDirectory(OutputDirectory);
+    }
+
+    /// <summary>The run being logged to.</summary>
+    public RunInfo Info { get; }
+
+    /// <summary>The run id.</summary>
+    public string Id => Info.Id;
+
+    /// <summary>Folder whose files become the run's outputs (<c>$MLP_OUTPUT_DIR</c> inside a submitted run).</summary>
+    public string OutputDirectory { get; }
+
+    /// <summary>
+    /// Attaches to the current run (<c>MLP_RUN_ID</c> + <c>MLP_WORKSPACE</c>) or starts a new run in experiment
+    /// <paramref name="experiment"/> of the workspace found from <paramref name="workspace"/>, <c>MLP_WORKSPACE</c>
+    /// or the nearest <c>.mlp/</c> folder.
+    /// </summary>
+    public static MlpRun Start(string experiment = "Default", string? name = null, string? workspace = null, TrackingOptions? options = null)
+    {
+        options ??= new TrackingOptions();
+        var current = Environment.GetEnvironmentVariable("MLP_RUN_ID");
+        var ws = WorkspaceLocator.Open(workspace);
+        try
+        {
+            if (!string.IsNullOrEmpty(current)) return new MlpRun(ws, ws.Runs.GetRun(current), ownsRun: false, options);
+            var run = ws.Runs.CreateRun(new NewRun(Names.Validate("experiment", experiment), name, Kind: "run") { Status = RunStatus.Running });
+            return new MlpRun(ws, run, ownsRun: true, options);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a new run in an already open workspace (the caller keeps ownership of the workspace).</summary>
+    public static MlpRun StartIn(IWorkspace workspace, string experiment, string? name = null, TrackingOptions? options = null)
+    {
+        var run = workspace.Runs.CreateRun(new NewRun(Names.Validate("experiment", experiment), name, Kind: "run") { Status = RunStatus.Running });
+        return new MlpRun(workspace, run, ownsRun: true, options ?? new TrackingOptions()) { _leaveWorkspaceOpen = true };
+    }
+
+    private bool _leaveWorkspaceOpen;
+
+    /// <summary>Appends a metric point (batched). Without <paramref name="step"/> the next step of that metric is used.</summary>
+    public void LogMetric(string name, double value, long? step = null) => _metrics.Add(Names.Validate("metric", name), value, step);
+
+    /// <summary>Sets a parameter (set once; the same value again is fine).</summary>
+    public void LogParam(string name, object value) =>
+        _workspace.Runs.LogParams(Id, new Dictionary<string, string> { [Names.Validate("param", name)] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" });
+
+    /// <summary>Sets a tag.</summary>
+    public void SetTag(string name, string value) => _workspace.Runs.SetTags(Id, new Dictionary<string, string> { [Names.Validate("tag", name)] = value });
+
+    /// <summary>Logs a table: a list of rows, each serialised as a JSON object.</summary>
+    public void LogTable<TRow>(string name, IEnumerable<TRow> rows) =>
+        _workspace.Runs.AddTable(Id, new RunTable(Names.Validate("table", name), JsonSerializer.Serialize(rows), DateTimeOffset.UtcNow));
+
+    /// <summary>Logs a PNG or SVG image file.</summary>
+    public void LogImage(string name, string path)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        var media = ext switch { ".png" => "image/png", ".svg" => "image/svg+xml", _ => throw MlpException.Invalid($"Image '{path}' is not a .png or .svg file.") };
+        if (!File.Exists(path)) throw MlpException.Invalid($"Image file '{path}' does not exist.");
+        var blob = _workspace.Artifacts.PutFile(path);
+        _workspace.Runs.AddImage(Id, new RunImage(Names.Validate("image", name), "images/" + Path.GetFileName(path), blob.Hash, media, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Stores a file as a run output under <paramref name="relativePath"/> (default: its file name).</summary>
+    public void LogOutput(string path, string? relativePath = null)
+    {
+        if (!File.Exists(path)) throw MlpException.Invalid($"Output file '{path}' does not exist.");
+        var rel = ArtifactPaths.Normalize("output", relativePath ?? Path.GetFileName(path));
+        var blob = _workspace.Artifacts.PutFile(path);
+        _workspace.Runs.AddOutput(Id, new RunOutput(rel, blob.Hash, blob.Size));
+    }
+
+    /// <summary>Writes pending metrics now; they are durable when this returns.</summary>
+    public void Flush() => _metrics.Flush();
+
+    /// <summary>Ends a run this client started as Completed (no-op for an attached run: its owner sets the status).</summary>
+    public void Complete() => End(RunStatus.Completed, null);
+
+    /// <summary>Ends a run this client started as Failed with a reason.</summary>
+    public void Fail(string reason) => End(RunStatus.Failed, reason);
+
+    private void End(RunStatus status, string? reason)
+    {
+        if (_ended) return;
+        _ended = true;
+        _heartbeat?.Dispose();
+        _metrics.Flush();
+        if (!_ownsRun) return;
+        foreach (var file in Directory.EnumerateFiles(OutputDirectory, "*", SearchOption.AllDirectories))
+            LogOutput(file, Path.GetRelativePath(OutputDirectory, file));
+        _workspace.Runs.SetStatus(Id, status, reason);
+    }
+
+    private void TryHeartbeat()
+    {
+        try { _workspace.Runs.Heartbeat(Id); }
+        catch (MlpException) { /* a missed heartbeat is harmless; the next one retries */ }
+    }
+
+    /// <summary>Flushes metrics and, for a run this client started, marks it Completed.</summary>
+    public void Dispose()
+    {
+        End(RunStatus.Completed, null);
+        _metrics.Dispose();
+        if (!_leaveWorkspaceOpen) _workspace.Dispose();
+    }
+}

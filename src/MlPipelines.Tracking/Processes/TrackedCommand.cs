@@ -1,0 +1,56 @@
+using MlPipelines.Compute;
+using MlPipelines.Core.Runs;
+using MlPipelines.Core.Workspaces;
+
+namespace MlPipelines.Tracking.Processes;
+
+/// <summary>
+/// Executes a command as a tracked run: sets it Running with a heartbeat, passes <c>MLP_RUN_ID</c>,
+/// <c>MLP_WORKSPACE</c>, <c>MLP_EXPERIMENT</c> and <c>MLP_OUTPUT_DIR</c>, records every output line and
+/// <c>##mlp</c> command, stores the files left in the output folder, and maps the exit code to the final status.
+/// Used by <c>mlp run submit</c> and by the runner's command steps.
+/// </summary>
+public static class TrackedCommand
+{
+    /// <summary>Runs the command; <paramref name="echo"/> sees every line (and warnings as System lines) as it arrives.</summary>
+    public static async Task<TrackedCommandResult> RunAsync(
+        IWorkspace workspace, IComputeTarget target, TrackedCommandRequest request, Action<OutputLine>? echo, CancellationToken cancellation)
+    {
+        var run = workspace.Runs.GetRun(request.RunId);
+        Directory.CreateDirectory(request.OutputDirectory);
+        var workDir = request.Job.WorkingDirectory ?? Directory.GetCurrentDirectory();
+        var recorder = new RunRecorder(workspace, run.Id, request.OutputDirectory, workDir);
+        var env = new Dictionary<string, string?>(request.Job.Environment)
+        {
+            ["MLP_RUN_ID"] = run.Id,
+            ["MLP_WORKSPACE"] = workspace.Info.Location,
+            ["MLP_EXPERIMENT"] = run.Experiment,
+            ["MLP_OUTPUT_DIR"] = request.OutputDirectory,
+        };
+        if (run.Status == RunStatus.Queued) workspace.Runs.SetStatus(run.Id, RunStatus.Running);
+        using var heartbeat = new Timer(_ => { try { workspace.Runs.Heartbeat(run.Id); } catch (Exception) { /* retried on next tick */ } },
+            null, request.HeartbeatInterval, request.HeartbeatInterval);
+
+        var observer = new ComputeObserver
+        {
+            OnStarted = s => workspace.Runs.SetProcess(run.Id, s.ProcessId, s.Host),
+            OnOutput = line =>
+            {
+                echo?.Invoke(line);
+                if (recorder.Record(line.Stream, line.Timestamp, line.Text) is { } warning)
+                    echo?.Invoke(new OutputLine(LogStream.System, line.Timestamp, "warning: " + warning));
+            },
+        };
+        var result = await target.RunAsync(request.Job with { Environment = env }, observer, cancellation);
+        recorder.Flush();
+        foreach (var file in Directory.EnumerateFiles(request.OutputDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            recorder.StoreFile(file, Path.GetRelativePath(request.OutputDirectory, file).Replace('\\', '/'));
+
+        if (request.SetFinalStatus && !workspace.Runs.GetRun(run.Id).Status.IsTerminal())
+        {
+            var status = result.Canceled ? RunStatus.Canceled : result.Succeeded ? RunStatus.Completed : RunStatus.Failed;
+            workspace.Runs.SetStatus(run.Id, status, status == RunStatus.Completed ? null : result.Reason(request.Job.Timeout));
+        }
+        return new TrackedCommandResult(result, recorder.Warnings);
+    }
+}

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("MlPipelines.Workspace.Tests")]
+[assembly: InternalsVisibleTo("MlPipelines.Bench.Store")]

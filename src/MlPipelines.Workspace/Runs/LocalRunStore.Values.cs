@@ -1,0 +1,136 @@
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Naming;
+using MlPipelines.Core.Runs;
+using MlPipelines.Workspace.Sqlite;
+
+namespace MlPipelines.Workspace.Runs;
+
+/// <summary>Params, tags, metrics and logs.</summary>
+internal sealed partial class LocalRunStore
+{
+    public void LogParams(string runId, IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var k in values.Keys) Names.Validate("param", k);
+        db.Write(s =>
+        {
+            var key = KeyOf(s, runId);
+            foreach (var (name, value) in values)
+            {
+                var existing = s.Text("SELECT value FROM params WHERE run_key = $p0 AND name = $p1", key, name);
+                if (existing is null) InsertParam(s, key, name, value);
+                else if (existing != value)
+                    throw MlpException.Conflict($"Param '{name}' of run '{runId}' is already '{existing}'; params are set once (got '{value}'). Use a tag for values that change.");
+            }
+        });
+    }
+
+    public void SetTags(string runId, IReadOnlyDictionary<string, string> values)
+    {
+        foreach (var k in values.Keys) Names.Validate("tag", k);
+        db.Write(s =>
+        {
+            var key = KeyOf(s, runId);
+            foreach (var (name, value) in values)
+                s.Exec("INSERT INTO tags(run_key, name, value) VALUES($p0, $p1, $p2) ON CONFLICT(run_key, name) DO UPDATE SET value = excluded.value", key, name, value);
+        });
+    }
+
+    public void LogMetrics(string runId, IReadOnlyList<MetricPoint> points)
+    {
+        if (points.Count == 0) return;
+        var latest = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+        foreach (var p in points)
+        {
+            if (!latest.TryGetValue(p.Name, out var cur))
+            {
+                Names.Validate("metric", p.Name);
+                latest[p.Name] = p;
+            }
+            else if (p.Step > cur.Step || (p.Step == cur.Step && p.Timestamp >= cur.Timestamp)) latest[p.Name] = p;
+        }
+        db.Write(s =>
+        {
+            var key = KeyOf(s, runId);
+            InsertMetricRows(s, key, points);
+            foreach (var p in latest.Values)
+            {
+                var (value, special) = MetricValues.Encode(p.Value);
+                s.Exec("""
+                    INSERT INTO latest_metrics(run_key, name, value, special, step, ts) VALUES($p0, $p1, $p2, $p3, $p4, $p5)
+                    ON CONFLICT(run_key, name) DO UPDATE SET value = excluded.value, special = excluded.special, step = excluded.step, ts = excluded.ts
+                    WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)
+                    """, key, p.Name, value, special, p.Step, p.Timestamp.ToUnixTimeMilliseconds());
+            }
+        });
+    }
+
+    /// <summary>
+    /// Inserts all points with one statement: the batch is passed as one JSON array and expanded by SQLite's json_each,
+    /// which costs far less per point than binding six parameters per row. Values travel as IEEE bits (see mlp_f64); NaN and
+    /// infinities as the special flag.
+    /// </summary>
+    private static void InsertMetricRows(DbSession s, long key, IReadOnlyList<MetricPoint> points)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(points.Count * 48 + 16);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var p in points)
+            {
+                var (_, special) = MetricValues.Encode(p.Value);
+                w.WriteStartArray();
+                w.WriteStringValue(p.Name);
+                w.WriteNumberValue(p.Step);
+                if (special == 0) w.WriteNumberValue(BitConverter.DoubleToInt64Bits(p.Value)); else w.WriteNullValue();
+                w.WriteNumberValue(special);
+                w.WriteNumberValue(p.Timestamp.ToUnixTimeMilliseconds());
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        s.Exec("""
+            INSERT INTO metrics(run_key, name, step, value, special, ts)
+            SELECT $p0, value ->> 0, value ->> 1,
+                   CASE value ->> 3 WHEN 0 THEN mlp_f64(value ->> 2) WHEN 2 THEN 9e999 WHEN 3 THEN -9e999 END, value ->> 3, value ->> 4
+            FROM json_each($p1)
+            """, key, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) => db.Read(s =>
+    {
+        var key = KeyOf(s, runId);
+        static MetricPoint Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new(r.GetString(0),
+            MetricValues.Decode(r.IsDBNull(1) ? null : r.GetDouble(1), r.GetInt64(2)), r.GetInt64(3), r.Time(4));
+        return name is null
+            ? s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 ORDER BY name, step, ts, rowid", Map, key)
+            : s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 AND name = $p1 ORDER BY step, ts, rowid", Map, key, name);
+    });
+
+    /// <summary>The highest step logged per metric (so a protocol line without a step continues the series).</summary>
+    internal IReadOnlyDictionary<string, long> LastSteps(string runId) => db.Read(s =>
+        s.Query("SELECT name, step FROM latest_metrics WHERE run_key = $p0", r => (r.GetString(0), r.GetInt64(1)), KeyOf(s, runId))
+            .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal));
+
+    public void AppendLogs(string runId, IReadOnlyList<LogLine> lines)
+    {
+        if (lines.Count == 0) return;
+        db.Write(s =>
+        {
+            var key = KeyOf(s, runId);
+            var insert = s.Prepared("INSERT INTO logs(run_key, seq, stream, ts, text) VALUES($p0, $p1, $p2, $p3, $p4) ON CONFLICT DO NOTHING", 5);
+            insert.Parameters[0].Value = key;
+            foreach (var l in lines)
+            {
+                insert.Parameters[1].Value = l.Sequence;
+                insert.Parameters[2].Value = (int)l.Stream;
+                insert.Parameters[3].Value = l.Timestamp.ToUnixTimeMilliseconds();
+                insert.Parameters[4].Value = l.Text;
+                insert.ExecuteNonQuery();
+            }
+        });
+    }
+
+    public IReadOnlyList<LogLine> GetLogs(string runId, long afterSequence = -1, int max = int.MaxValue) => db.Read(s =>
+        s.Query("SELECT seq, stream, ts, text FROM logs WHERE run_key = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
+            r => new LogLine(r.GetInt64(0), (LogStream)r.GetInt32(1), r.Time(2), r.GetString(3)), KeyOf(s, runId), afterSequence, max));
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using MlPipelines.Compute;
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Pipelines;
+using MlPipelines.Pipelines.Compiler;
+using MlPipelines.Pipelines.Parameters;
+using MlPipelines.Runner;
+using MlPipelines.Workspace;
+
+namespace MlPipelines.Hosting;
+
+/// <summary>Shared services of the pipeline program's commands: compiling, workspace, options.</summary>
+internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions options, string planDirectory)
+{
+    public PipelineAppOptions Options { get; } = options;
+    public string PlanDirectory { get; } = planDirectory;
+    public TextWriter Out => Options.Out ?? Console.Out;
+    public TextWriter Error => Options.Error ?? Console.Error;
+    public string PipelineName { get; } = create().Name;
+    public string PlanPath => Path.Combine(PlanDirectory, PipelineName + ".plan.json");
+
+    public ComputeTargetRegistry ComputeTargets()
+    {
+        var r = ComputeTargetRegistry.CreateDefault();
+        foreach (var t in Options.ComputeTargets) r.Add(t);
+        return r;
+    }
+
+    public CompiledPipeline Compile(ParameterInput parameters) =>
+        PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = ComputeTargets().Names });
+
+    /// <summary>Opens the workspace from --workspace, MLP_WORKSPACE or the nearest .mlp/; creates one in the current folder when none exists and none was named.</summary>
+    public IWorkspace OpenWorkspace(string? path, bool createIfMissing)
+    {
+        var env = new Dictionary<string, string?> { [WorkspaceLocator.EnvironmentVariable] = Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable) };
+        var named = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(env[WorkspaceLocator.EnvironmentVariable]);
+        string location;
+        try
+        {
+            location = WorkspaceLocator.Resolve(path, Environment.CurrentDirectory, env);
+        }
+        catch (MlpException) when (!named && createIfMissing)
+        {
+            var ws = LocalWorkspace.Init(Environment.CurrentDirectory);
+            Error.WriteLine($"No workspace found; created one at '{ws.Info.Location}'.");
+            return ws;
+        }
+        return LocalWorkspace.Open(location);
+    }
+
+    public string SourceHash(IWorkspace ws, CompiledPipeline compiled, string baseDirectory)
+    {
+        var dataPaths = compiled.Plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
+        return SourceHasher.Hash(ws.Cache, Options.SourceDirectory ?? PlanDirectory, dataPaths);
+    }
+
+    public string Description()
+    {
+        var sb = new StringBuilder($"Pipeline '{PipelineName}': compile it into a plan, see what would run, run it.");
+        var ps = PipelineCompiler.DescribeParameters(create());
+        sb.Append("\n\nParameters (--param NAME=VALUE, MLP_PARAM_NAME, or --params-file FILE.json):");
+        if (ps.Count == 0) sb.Append("\n  (none)");
+        foreach (var p in ps)
+        {
+            var type = p.Allowed is { } a ? string.Join("|", a) : p.Type;
+            sb.Append(CultureInfo.InvariantCulture, $"\n  {p.Name} ({type}, default {(p.Default.Length == 0 ? "''" : p.Default)})  {p.Description}");
+        }
+        sb.Append("\n\nExit codes: 0 success, 1 a step failed (or the plan is stale with compile --check), 2 invalid definition or arguments, 130 canceled.");
+        return sb.ToString();
+    }
+
+    /// <summary>Runs a command body, mapping MlpException to its documented exit code with the message on stderr.</summary>
+    public async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (MlpException e)
+        {
+            Error.WriteLine("error: " + e.Message);
+            return ExitCodes.For(e.Kind);
+        }
+    }
+}

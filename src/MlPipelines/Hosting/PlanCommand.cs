@@ -1,0 +1,38 @@
+using System.CommandLine;
+using MlPipelines.Core.Errors;
+using MlPipelines.Runner;
+
+namespace MlPipelines.Hosting;
+
+/// <summary><c>plan</c>: per step, run or reuse, and which cache key part changed.</summary>
+internal static class PlanCommand
+{
+    public static Command Build(PipelineHost host)
+    {
+        var common = new CommonOptions();
+        var command = new Command("plan", "Show which steps would run and which would be reused, and why.");
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, _) => host.GuardAsync(() =>
+        {
+            var compiled = host.Compile(common.Parameters(parse));
+            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: false);
+            var baseDir = Environment.CurrentDirectory;
+            var options = new PipelineRunOptions
+            {
+                Workspace = ws,
+                BaseDirectory = baseDir,
+                Force = parse.GetValue(common.Force),
+                SourceHash = host.SourceHash(ws, compiled, baseDir),
+            };
+            var width = compiled.Plan.Steps.Max(s => s.Name.Length);
+            foreach (var e in PlanExplainer.Explain(compiled, options))
+            {
+                var what = e.Decision == StepDecision.Reuse ? $"reuse  (from run {e.ReuseFrom})" : $"run    ({e.Note})";
+                host.Out.WriteLine($"{e.Step.PadRight(width)}  {what}");
+                foreach (var c in e.Changes) host.Out.WriteLine($"{new string(' ', width)}    - {c}");
+            }
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+}

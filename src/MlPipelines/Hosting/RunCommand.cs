@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using MlPipelines.Runner;
+using MlPipelines.Runner.Progress;
+using Spectre.Console;
+
+namespace MlPipelines.Hosting;
+
+/// <summary><c>run</c>: compiles with the given parameters and executes the plan.</summary>
+internal static class RunCommand
+{
+    public static Command Build(PipelineHost host)
+    {
+        var common = new CommonOptions();
+        var maxParallel = new Option<int?>("--max-parallel") { Description = "Maximum steps running at once (default: processor count)." };
+        var resume = new Option<string?>("--resume") { Description = "Id of an earlier pipeline run: its completed steps are reused, the rest runs." };
+        var experiment = new Option<string?>("--experiment") { Description = "Experiment of the runs (default: the pipeline name)." };
+        var command = new Command("run", "Run the pipeline: parallel steps, cached results reused, every step recorded as a child run.") { maxParallel, resume, experiment };
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, ct) => host.GuardAsync(async () =>
+        {
+            var compiled = host.Compile(common.Parameters(parse));
+            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+            var baseDir = Environment.CurrentDirectory;
+            var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
+            var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
+            var options = new PipelineRunOptions
+            {
+                Workspace = ws,
+                Experiment = parse.GetValue(experiment),
+                MaxParallel = parse.GetValue(maxParallel) ?? Environment.ProcessorCount,
+                Force = parse.GetValue(common.Force),
+                ResumeRunId = parse.GetValue(resume),
+                BaseDirectory = baseDir,
+                SourceHash = host.SourceHash(ws, compiled, baseDir),
+                ComputeTargets = host.ComputeTargets(),
+                Executors = host.Options.Executors,
+                Progress = (IRunProgress?)live ?? new PlainProgress(host.Out),
+            };
+            var result = live is null
+                ? await PipelineRunner.RunAsync(compiled, options, cts.Token).ConfigureAwait(false)
+                : await live.RunAsync(() => PipelineRunner.RunAsync(compiled, options, cts.Token)).ConfigureAwait(false);
+            if (live is not null)
+                foreach (var s in result.Steps.Where(s => s.Status is Core.Runs.RunStatus.Failed))
+                    host.Error.WriteLine($"Step '{s.Name}' failed: {s.Reason} (logs: mlp run logs {s.RunId})");
+            host.Out.WriteLine($"Run {result.RunId}: {result.Status.ToString().ToLowerInvariant()}.");
+            return result.ExitCode;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MlPipelines.Core.Runs;
+using MlPipelines.Workspace;
+
+namespace MlPipelines.EndToEnd.Tests;
+
+public class RunCommandsTests
+{
+    private const string TrainScript = """
+        #!/bin/bash
+        echo "##mlp[param name=lr]$1"
+        for i in 1 2 3; do echo "##mlp[metric name=accuracy step=$i]$2"; done
+        mkdir -p "$MLP_OUTPUT_DIR/model" && echo "weights $1" > "$MLP_OUTPUT_DIR/model/weights.txt"
+        """;
+
+    [Fact]
+    public void Submit_ThenFilterOrderAndDownload_FindsBestRunOutputs()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.sh", TrainScript);
+        Assert.Equal(0, Mlp.Run(dir.Path, "workspace", "init").ExitCode);
+        foreach (var (lr, acc) in new[] { ("0.1", "0.81"), ("0.2", "0.95"), ("0.3", "0.90") })
+        {
+            var r = Mlp.Run(dir.Path, "run", "submit", "--experiment", "iris", "--param", $"lr={lr}", "--", "./train.sh", lr, acc);
+            Assert.True(r.ExitCode == 0, r.ToString());
+        }
+        var list = Mlp.Run(dir.Path, "run", "list", "--experiment", "iris", "--filter", "metrics.accuracy >= 0.9 and (params.lr = '0.2' or params.lr = '0.3')",
+            "--order-by", "metrics.accuracy desc", "--format", "json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        var runs = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["0.2", "0.3"], runs.Select(r => r.GetProperty("params").GetProperty("lr").GetString()));
+        var best = runs[0].GetProperty("id").GetString()!;
+
+        var download = Mlp.Run(dir.Path, "run", "download", best, "--output", "best");
+        Assert.True(download.ExitCode == 0, download.ToString());
+        Assert.Equal("weights 0.2", File.ReadAllText(Path.Combine(dir.Path, "best", "model", "weights.txt")).Trim());
+
+        var snapshot = Mlp.Run(dir.Path, "run", "download", best, "--snapshot", "--output", "src");
+        Assert.True(snapshot.ExitCode == 0, snapshot.ToString());
+        Assert.True(File.Exists(Path.Combine(dir.Path, "src", "train.sh")));
+    }
+
+    [Fact]
+    public void List_FilterSyntaxError_Exit2WithCaret()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        var r = Mlp.Run(dir.Path, "run", "list", "--filter", "metrics.acc >> 1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("column", r.Stderr);
+        Assert.Contains("^", r.Stderr);
+    }
+
+    [Fact]
+    public void AnyCommand_NoWorkspace_Exit2NamingAllThreeSources()
+    {
+        using var dir = new TempDir();
+        var r = Mlp.Run(dir.Path, "run", "list");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--workspace", r.Stderr);
+        Assert.Contains("MLP_WORKSPACE", r.Stderr);
+        Assert.Contains(".mlp", r.Stderr);
+    }
+
+    [Fact]
+    public void Submit_InvalidExperimentName_Exit2AndNoRunCreated()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        var r = Mlp.Run(dir.Path, "run", "submit", "--experiment", "bad name", "--", "true");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("'bad name'", r.Stderr);
+        using var ws = LocalWorkspace.Open(dir.Path);
+        Assert.Equal(0, ws.Stats().Runs);
+    }
+
+    [Fact]
+    public void Submit_FailingCommand_Exit1AndRunFailed()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        var r = Mlp.Run(dir.Path, "run", "submit", "-e", "x", "--format", "json", "--", "bash", "-c", "exit 4");
+        Assert.Equal(1, r.ExitCode);
+        var run = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal("Failed", run.GetProperty("status").GetString());
+        Assert.Equal("exit code 4", run.GetProperty("statusReason").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_FromAnotherProcess_KillsTreeAndSubmitExits130()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        var pidFile = Path.Combine(dir.Path, "child.pid");
+        using var submit = Process.Start(Mlp.StartInfo(dir.Path, ["run", "submit", "-e", "x", "--", "bash", "-c", $"sleep 300 & echo $! > {pidFile}; wait"]))!;
+        var sw = Stopwatch.StartNew();
+        while (!File.Exists(pidFile) && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+        using var ws = LocalWorkspace.Open(dir.Path);
+        var run = ws.Runs.QueryRuns(new RunQuery { Experiment = "x" }).Single();
+        var cancel = Mlp.Run(dir.Path, "run", "cancel", run.Id);
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        Assert.True(submit.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(130, submit.ExitCode);
+        Assert.Equal(RunStatus.Canceled, ws.Runs.GetRun(run.Id).Status);
+        var sleeper = File.ReadAllText(pidFile).Trim();
+        Assert.False(Directory.Exists($"/proc/{sleeper}") && !File.ReadAllText($"/proc/{sleeper}/stat").Contains(") Z "));
+    }
+
+    [Fact]
+    public async Task Submit_KilledWithSigkill_WorkspaceReadableAndRunReadsLost()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        dir.Write("log.sh", "#!/bin/bash\nfor i in $(seq 1 100000); do echo \"##mlp[metric name=m step=$i]$i\"; done; sleep 300\n");
+        using var submit = Process.Start(Mlp.StartInfo(dir.Path, ["run", "submit", "-e", "x", "--", "./log.sh"]))!;
+        submit.StandardOutput.BaseStream.CopyToAsync(Stream.Null).ToString();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var runId = "";
+        using (var probe = LocalWorkspace.Open(dir.Path))
+            runId = probe.Runs.QueryRuns(new RunQuery { Experiment = "x" }).Single().Id;
+        Process.Start("kill", ["-9", submit.Id.ToString()])!.WaitForExit();
+        submit.WaitForExit();
+
+        using var ws = LocalWorkspace.Open(dir.Path, new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(500) });
+        await Task.Delay(1000);
+        var run = ws.Runs.GetRun(runId);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("lost", run.StatusReason);
+        // Whatever was acknowledged (committed) is a gap-free prefix of the series.
+        var points = ws.Runs.GetMetrics(runId, "m");
+        Assert.Equal(Enumerable.Range(1, points.Count).Select(i => (double)i), points.Select(p => p.Value));
+        Assert.Equal(1, ws.Stats().Runs);
+        Process.Start("pkill", ["-f", Path.Combine(dir.Path, "log.sh")])!.WaitForExit();
+    }
+}

@@ -1,0 +1,74 @@
+using MlPipelines.Pipelines;
+
+namespace MlPipelines.Runner.Tests;
+
+/// <summary>Six steps: prep → (featA ∥ featB) → train → report (code), plus data inputs raw and other.</summary>
+public sealed class FeaturePipeline(string dataDir) : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var raw = p.Data("raw", Path.Combine(dataDir, "raw.txt"));
+        var other = p.Data("other", Path.Combine(dataDir, "other.txt"));
+        var prep = p.Command("prep", c => c.Command("bash", "-c", "tr a-z A-Z < \"$0\" > \"$1\"; echo '##mlp[metric name=rows]3'; echo prep-done", raw, c.Outputs.File("clean")));
+        var clean = prep.Outputs.File("clean");
+        var a = p.Command("featA", c => c.Command("bash", "-c", "sleep 0.6; wc -c < \"$0\" > \"$1\"", clean, c.Outputs.File("a")));
+        var b = p.Command("featB", c => c.Command("bash", "-c", "sleep 0.6; cat \"$0\" \"$1\" > \"$2\"", clean, other, c.Outputs.File("b")));
+        var train = p.Train("train", t => t.Command("bash", "-c", "cat \"$0\" \"$1\" > \"$2/model.txt\"", a.Outputs.File("a"), b.Outputs.File("b"), t.Outputs.Model));
+        FileArtifact? report = null;
+        var code = p.Code("report", ctx =>
+        {
+            var model = File.ReadAllText(Path.Combine(ctx.Input(train.Model), "model.txt"));
+            File.WriteAllText(ctx.Output(report!), model);
+            ctx.Log($"model has {model.Length} chars");
+        }).Inputs(train.Model);
+        report = code.Outputs.File("report.txt");
+    }
+}
+
+/// <summary>Two branches; 'flaky' fails while a marker file exists and takes 'after' down with it; 'solo' is independent.</summary>
+public sealed class FlakyPipeline(string dir) : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var first = p.Command("first", c => c.Command("bash", "-c", "echo one > \"$0\"", c.Outputs.File("out")));
+        var flaky = p.Command("flaky", c => c.Command("bash", "-c", $"if [ -f '{Path.Combine(dir, "fail")}' ]; then echo broken >&2; exit 3; fi; cp \"$0\" \"$1\"", first.Outputs.File("out"), c.Outputs.File("out")));
+        p.Command("after", c => c.Command("bash", "-c", "cat \"$0\"", flaky.Outputs.File("out")));
+        p.Command("after2", "true").DependsOn("after");
+        p.Command("solo", "bash", "-c", "sleep 0.3; echo solo");
+    }
+}
+
+/// <summary>One long step whose process tree must die on cancel or timeout.</summary>
+public sealed class SleepPipeline(string pidFile, TimeSpan? timeout) : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var s = p.Command("sleepy", "bash", "-c", $"sleep 100 & echo $! > '{pidFile}'; echo started; sleep 100");
+        if (timeout is { } t) s.Timeout(t);
+        p.Command("next", "true").After(s);
+    }
+}
+
+/// <summary>A step failing twice before succeeding, with retries.</summary>
+public sealed class RetryPipeline(string counterFile) : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Command("retry", "bash", "-c", $"n=$(cat '{counterFile}' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '{counterFile}'; [ $n -ge 3 ]")
+            .Retry(2, TimeSpan.FromMilliseconds(20));
+}
+
+/// <summary>Gate and parameter conditions.</summary>
+public sealed class GatePipeline : Pipeline
+{
+    [Parameter("Whether to notify")] public bool Notify { get; init; }
+
+    protected override void Define(PipelineBuilder p)
+    {
+        var train = p.Train("train", t => t.Command("bash", "-c", "echo w > \"$0/w.txt\"", t.Outputs.Model));
+        var data = p.Command("data", c => c.Command("bash", "-c", "echo d > \"$0\"", c.Outputs.File("d")));
+        var eval = p.Evaluate("evaluate", train.Model, data.Outputs.File("d")).Require("accuracy", ">=", 0.99);
+        var reg = p.Register("register", train.Model, name: "m").When(eval.Passed);
+        p.Image("image", reg);
+        p.Code("notify", _ => { }).When(p.Param(nameof(Notify)).IsTrue);
+    }
+}

@@ -1,0 +1,125 @@
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Runs;
+
+namespace MlPipelines.Workspace.Tests;
+
+public class RunQueryTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly LocalWorkspace _ws;
+    private readonly Dictionary<string, string> _ids = new();
+
+    public RunQueryTests()
+    {
+        _ws = LocalWorkspace.Init(_dir.Path);
+        Add("a", 0.91, "0.1", "red", RunStatus.Completed);
+        Add("b", 0.85, "0.01", "blue", RunStatus.Completed);
+        Add("c", 0.97, "0.1", "Red", RunStatus.Failed);
+        Add("d", null, "0.5", "green", RunStatus.Running);
+        Add("e", double.NaN, "1", "red", RunStatus.Completed);
+        _ws.Runs.CreateRun(new NewRun("other", "z"));
+    }
+
+    public void Dispose()
+    {
+        _ws.Dispose();
+        _dir.Dispose();
+    }
+
+    private void Add(string name, double? acc, string lr, string colour, RunStatus status)
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("exp", name)
+        {
+            Params = new Dictionary<string, string> { ["lr"] = lr },
+            Tags = new Dictionary<string, string> { ["colour"] = colour },
+            Status = RunStatus.Running,
+        }).Id;
+        if (acc is { } a) _ws.Runs.LogMetrics(id, [new("accuracy", a, 0, DateTimeOffset.UtcNow)]);
+        if (status != RunStatus.Running) _ws.Runs.SetStatus(id, status);
+        _ids[name] = id;
+        Thread.Sleep(3); // distinct creation times
+    }
+
+    private List<string> Names(string? filter, string? orderBy = null, int max = 1000) =>
+        _ws.Runs.QueryRuns(new RunQuery { Experiment = "exp", Filter = filter, OrderBy = orderBy, Max = max }).Select(r => r.DisplayName).ToList();
+
+    [Fact]
+    public void Filter_MetricGreaterThan_MatchesLatestValue() =>
+        Assert.Equal(["a", "c"], Names("metrics.accuracy > 0.9", "attributes.name"));
+
+    [Fact]
+    public void Filter_OrAndParentheses_Combine() =>
+        Assert.Equal(["a", "b", "d"], Names("(metrics.accuracy < 0.95 or params.lr = '0.5') and attributes.status != 'failed'", "attributes.name"));
+
+    [Fact]
+    public void Filter_ParamNumberLiteral_ComparesNumerically() =>
+        Assert.Equal(["d", "e"], Names("params.lr >= 0.5", "attributes.name"));
+
+    [Fact]
+    public void Filter_Like_IsCaseSensitive_ILikeIsNot()
+    {
+        Assert.Equal(["a", "e"], Names("tags.colour LIKE 'r%'", "attributes.name"));
+        Assert.Equal(["a", "c", "e"], Names("tags.colour ILIKE 'r%'", "attributes.name"));
+        Assert.Equal(["b"], Names("attributes.name LIKE '_'  and tags.colour like '%lu%'"));
+    }
+
+    [Fact]
+    public void Filter_StatusAndRunId_Match()
+    {
+        Assert.Equal(["c"], Names("attributes.status = 'Failed'"));
+        Assert.Equal(["d"], Names("attributes.status = 'running'"));
+        Assert.Equal(["b"], Names($"attributes.run_id = '{_ids["b"]}'"));
+    }
+
+    [Fact]
+    public void Filter_NaNMetric_MatchesNoComparison()
+    {
+        Assert.DoesNotContain("e", Names("metrics.accuracy > -1000"));
+        Assert.DoesNotContain("e", Names("metrics.accuracy != 0.5"));
+    }
+
+    [Fact]
+    public void OrderBy_MetricDesc_MissingAndNaNLast()
+    {
+        var names = Names(null, "metrics.accuracy desc");
+        Assert.Equal(["c", "a", "b"], names.Take(3));
+        Assert.Equal(["d", "e"], names.Skip(3).Order());
+    }
+
+    [Fact]
+    public void OrderBy_MetricAsc_WithMax_StopsEarly()
+    {
+        Assert.Equal(["b", "a"], Names(null, "metrics.accuracy asc", max: 2));
+        Assert.Equal(["b", "a", "c", "e"], Names(null, "metrics.accuracy asc, attributes.name desc", max: 4));
+    }
+
+    [Fact]
+    public void OrderBy_StartTime_NewestLast() =>
+        Assert.Equal(["a", "b", "c", "d", "e"], Names(null, "attributes.start_time asc"));
+
+    [Fact]
+    public void Default_Order_NewestFirstWithinExperiment() =>
+        Assert.Equal(["e", "d", "c", "b", "a"], Names(null));
+
+    [Fact]
+    public void Filter_LostRun_ReadsAsFailed()
+    {
+        using var ws = LocalWorkspace.Open(_dir.Path, new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(100) });
+        Thread.Sleep(250);
+        var failed = ws.Runs.QueryRuns(new RunQuery { Experiment = "exp", Filter = "attributes.status = 'Failed'", OrderBy = "attributes.name" });
+        Assert.Equal(["c", "d"], failed.Select(r => r.DisplayName));
+        Assert.Equal("lost", failed[1].StatusReason);
+    }
+
+    [Fact]
+    public void Filter_Duration_InSeconds() =>
+        Assert.Equal(5, Names("attributes.duration >= 0").Count);
+
+    [Fact]
+    public void Filter_Invalid_ThrowsWithCaret()
+    {
+        var e = Assert.Throws<MlpException>(() => Names("metrics.accuracy >> 1"));
+        Assert.Contains("column 19", e.Message);
+        Assert.Contains("^", e.Message);
+    }
+}
