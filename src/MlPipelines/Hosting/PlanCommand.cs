@@ -16,7 +16,7 @@ internal static class PlanCommand
         {
             var compiled = host.Compile(common.Parameters(parse));
             using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: false);
-            var baseDir = Environment.CurrentDirectory;
+            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
             var options = new PipelineRunOptions
             {
                 Workspace = ws,
