@@ -16,7 +16,6 @@ internal sealed partial class PipelineExecution
     private readonly StepExecutorRegistry _executors;
     private readonly Dictionary<string, StepState> _states;
     private readonly InputResolver _inputs;
-    private readonly IProtocolParser _parser = new ProtocolParser();
     private readonly HashSet<StepLog> _activeLogs = [];
     private readonly HashSet<string> _runningRuns = [];
     private readonly string _experiment;
