@@ -56,6 +56,12 @@ internal sealed partial class PipelineExecution
         {
             await ScheduleAsync(ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never leave the pipeline run Running: record why the runner itself stopped, then report it.
+            try { runs.SetStatus(_parentRunId, RunStatus.Failed, $"runner error: {e.Message}"); } catch (MlpException) { }
+            throw;
+        }
         finally
         {
             maintenanceCts.Cancel();

@@ -15,7 +15,13 @@ internal static class PlanCommand
         command.SetAction((parse, _) => host.GuardAsync(() =>
         {
             var compiled = host.Compile(common.Parameters(parse));
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: false);
+            using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace));
+            if (ws is null)
+            {
+                var w = compiled.Plan.Steps.Max(s => s.Name.Length);
+                foreach (var s in compiled.Plan.Steps) host.Out.WriteLine($"{s.Name.PadRight(w)}  run    (no workspace yet)");
+                return Task.FromResult(ExitCodes.Success);
+            }
             var baseDir = Environment.CurrentDirectory;
             var options = new PipelineRunOptions
             {
