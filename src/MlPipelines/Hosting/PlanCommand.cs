@@ -15,10 +15,6 @@ internal static class PlanCommand
         command.SetAction((parse, _) => host.GuardAsync(() =>
         {
             var compiled = host.Compile(common.Parameters(parse));
-<<<<<<< HEAD
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: false);
-            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
-=======
             using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace));
             if (ws is null)
             {
@@ -26,8 +22,7 @@ internal static class PlanCommand
                 foreach (var s in compiled.Plan.Steps) host.Out.WriteLine($"{s.Name.PadRight(w)}  run    (no workspace yet)");
                 return Task.FromResult(ExitCodes.Success);
             }
-            var baseDir = Environment.CurrentDirectory;
->>>>>>> refs/heads/pipelines
+            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
             var options = new PipelineRunOptions
             {
                 Workspace = ws,
