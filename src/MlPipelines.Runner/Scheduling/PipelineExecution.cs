@@ -134,7 +134,11 @@ internal sealed partial class PipelineExecution
         }
         foreach (var c in s.Step.Conditions)
         {
-            if (!Holds(c, out var why)) return ($"condition '{c}' is false{why}", null);
+            if (Holds(c, out var why)) continue;
+            // A failed evaluation gate explains itself: "gate: accuracy 0.84 < 0.90".
+            if (c.Step is not null && _states[c.Step].Reason is { } r && r.StartsWith("gate: ", StringComparison.Ordinal))
+                return (r, null);
+            return ($"condition '{c}' is false{why}", null);
         }
         foreach (var d in s.Step.DependsOn.Select(n => _states[n]).Where(d => d.Status == RunStatus.Skipped))
             return ($"upstream '{d.Step.Name}' was skipped", null);
