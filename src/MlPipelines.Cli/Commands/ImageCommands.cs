@@ -85,7 +85,7 @@ internal static class ImageCommands
             if (ctx.Output.IsJson)
                 ctx.Output.JsonValue(results.Select(r => new
                 {
-                    model = r.Record.Model, version = r.Record.ModelVersion, tag = r.Record.Tag, state = r.Record.State,
+                    model = r.Record.Model, version = r.Record.ModelVersion, tag = r.Record.Tag, localTag = r.Context.Tag, state = r.Record.State,
                     outcome = r.Outcome.ToString().ToLowerInvariant(), pushed = r.Pushed, digest = r.Record.Digest,
                     contextHash = r.Context.ContextHash, contextPath = r.Context.Directory, message = r.Message,
                 }));
