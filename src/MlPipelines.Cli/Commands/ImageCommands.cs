@@ -101,7 +101,7 @@ internal static class ImageCommands
         ctx.Output.List(images,
             ("Tag", i => i.Tag), ("Digest", i => Short(i.Digest)), ("Model", i => $"{i.Model}:{i.ModelVersion}"), ("Base image", i => i.BaseImage),
             ("Size", i => i.SizeBytes is { } s ? CliOutput.Size(s) : ""), ("Build time", i => CliOutput.Format(i.BuildTime)),
-            ("State", i => i.State), ("Recorded", i => CliOutput.Format(i.CreatedAt)));
+            ("State", i => i.State));
         return 0;
     });
 
@@ -141,5 +141,5 @@ internal static class ImageCommands
         return Directory.Exists(local) ? local : null;
     }
 
-    private static string? Short(string? digest) => digest is null ? null : digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length > 19 ? digest[..19] : digest;
+    private static string? Short(string? digest) => digest is null ? null : digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length > 19 ? digest[7..19] : digest;
 }
