@@ -13,6 +13,7 @@ internal static class CommandCatalog
         RunCommands.Build(),
         DataCommands.Build(),
         ModelCommands.Build(),
+        ImageCommands.Build(),
         EndpointCommands.Build(),
         DeploymentCommands.Build(),
     ];

@@ -6,7 +6,8 @@ namespace MlPipelines;
 /// <summary>What a pipeline program adds to the defaults: executors for more step kinds, compute targets, locations.</summary>
 public sealed record PipelineAppOptions
 {
-    /// <summary>Executors for step kinds beyond command/train/code (evaluate, register, promote, image, deploy).</summary>
+    /// <summary>Extra executors, added after the built-in ones (<see cref="Executors.DefaultExecutors"/>: evaluate, register,
+    /// promote, image, deploy), so an executor here replaces the built-in one of its kind.</summary>
     public IReadOnlyList<IStepExecutor> Executors { get; init; } = [];
     /// <summary>Compute targets beyond <c>local</c>.</summary>
     public IReadOnlyList<IComputeTarget> ComputeTargets { get; init; } = [];

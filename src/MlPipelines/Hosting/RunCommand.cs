@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using MlPipelines.Executors;
 using MlPipelines.Runner;
 using MlPipelines.Runner.Progress;
 using Spectre.Console;
@@ -15,7 +16,8 @@ internal static class RunCommand
         var maxParallel = new Option<int?>("--max-parallel") { Description = "Maximum steps running at once (default: processor count)." };
         var resume = new Option<string?>("--resume") { Description = "Id of an earlier pipeline run: its completed steps are reused, the rest runs." };
         var experiment = new Option<string?>("--experiment") { Description = "Experiment of the runs (default: the pipeline name)." };
-        var command = new Command("run", "Run the pipeline: parallel steps, cached results reused, every step recorded as a child run.") { maxParallel, resume, experiment };
+        var failOnGate = new Option<bool>("--fail-on-gate") { Description = "A failed evaluation gate fails the run (exit 1) instead of skipping the steps it gates." };
+        var command = new Command("run", "Run the pipeline: parallel steps, cached results reused, every step recorded as a child run.") { maxParallel, resume, experiment, failOnGate };
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, ct) => host.GuardAsync(async () =>
         {
@@ -27,6 +29,7 @@ internal static class RunCommand
             var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
             var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
             var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
+            var computeTargets = host.ComputeTargets();
             var options = new PipelineRunOptions
             {
                 Workspace = ws,
@@ -36,8 +39,8 @@ internal static class RunCommand
                 ResumeRunId = parse.GetValue(resume),
                 BaseDirectory = baseDir,
                 SourceHash = host.SourceHash(ws, compiled, baseDir),
-                ComputeTargets = host.ComputeTargets(),
-                Executors = host.Options.Executors,
+                ComputeTargets = computeTargets,
+                Executors = [.. DefaultExecutors.Create(computeTargets, parse.GetValue(failOnGate)), .. host.Options.Executors],
                 Progress = (IRunProgress?)live ?? new PlainProgress(host.Out),
             };
             var result = live is null
