@@ -7,10 +7,12 @@
 # Layout (override with MLP_DOCKER_DIR): $DIR/{data,exec,docker.sock,docker.pid,registry/,registry.pid,*.log}.
 # The base image MLP_TEST_BASE_IMAGE (default mlp-local/aspnet:10.0) is made from host files (no pulls are possible
 # here): the libraries of a few Debian packages, busybox for a shell, and this machine's /usr/share/dotnet.
+# MLP_TEST_PYTHON_IMAGE (default mlp-local/python:3.11) is made the same way from Debian's python3.11 packages.
 set -euo pipefail
 
 DIR="${MLP_DOCKER_DIR:-/tmp/mlp-docker}"
 BASE_IMAGE="${MLP_TEST_BASE_IMAGE:-mlp-local/aspnet:10.0}"
+PYTHON_IMAGE="${MLP_TEST_PYTHON_IMAGE:-mlp-local/python:3.11}"
 REGISTRY_ADDR="${MLP_REGISTRY_ADDR:-127.0.0.1:5000}"
 cmd="${1:-start}"
 
@@ -21,7 +23,7 @@ install_packages() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
-  for p in libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72 python3.11-minimal libpython3.11-stdlib; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq >&2
@@ -70,31 +72,39 @@ YML
   log "registry did not start; see $DIR/registry.log"; tail -20 "$DIR/registry.log" >&2; exit 1
 }
 
-build_base_image() {
-  export DOCKER_HOST="unix://$DIR/docker.sock"
-  if /usr/bin/docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then log "base image $BASE_IMAGE exists"; return; fi
-  local root="$DIR/rootfs"
-  rm -rf "$root"; mkdir -p "$root/usr/lib" "$root/usr/bin" "$root/etc" "$root/tmp" "$root/usr/share"
+# Copies the files of Debian packages into a rootfs (merged /usr: /lib → /usr/lib), with busybox, certs, passwd.
+make_rootfs() {
+  local root="$1"; shift
+  rm -rf "$root"; mkdir -p "$root/usr/lib" "$root/usr/bin" "$root/usr/sbin" "$root/usr/lib64" "$root/etc/ssl" "$root/tmp" "$root/usr/share"
   chmod 1777 "$root/tmp"
-  for p in libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72; do
+  for p in "$@"; do
     dpkg -L "$p" | while read -r f; do
       [ -L "$f" ] && [ -d "$f" ] && continue   # merged-/usr directory links such as /lib64
       [ -f "$f" ] || [ -L "$f" ] || continue
       case "$f" in /usr/share/doc/*|/usr/share/man/*|/usr/share/lintian/*) continue;; esac
       local dest="$f"
-      case "$f" in /lib/*|/lib64/*) dest="/usr$f";; esac
+      case "$f" in /lib/*|/lib64/*|/bin/*|/sbin/*) dest="/usr$f";; esac
       mkdir -p "$root$(dirname "$dest")"
       cp -a "$f" "$root$dest"
     done
   done
-  # canonical merged-/usr layout: /lib, /lib64 and /bin are links into /usr
-  mkdir -p "$root/usr/sbin" "$root/usr/lib64"
   ln -s usr/lib "$root/lib"; ln -s usr/bin "$root/bin"; ln -s usr/sbin "$root/sbin"; ln -s usr/lib64 "$root/lib64"
   cp /bin/busybox "$root/usr/bin/busybox"
-  for a in sh ls cat echo env mkdir rm cp wget sleep ps; do ln -sf busybox "$root/usr/bin/$a"; done
-  mkdir -p "$root/etc/ssl"; cp -aL /etc/ssl/certs "$root/etc/ssl/certs"
+  for a in sh ls cat echo env mkdir rm cp wget sleep ps; do [ -e "$root/usr/bin/$a" ] || ln -s busybox "$root/usr/bin/$a"; done
+  cp -aL /etc/ssl/certs "$root/etc/ssl/certs"
   printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1654:1654:app:/home/app:/bin/sh\n' >"$root/etc/passwd"
   printf 'root:x:0:\napp:x:1654:\n' >"$root/etc/group"
+}
+
+DOTNET_PACKAGES=(libc6 libgcc-s1 libstdc++6 libssl3 zlib1g libicu72)
+PYTHON_PACKAGES=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib python3-minimal libexpat1 libffi8 libbz2-1.0
+  liblzma5 libsqlite3-0 libncursesw6 libtinfo6 libreadline8 libuuid1 libcrypt1 libdb5.3 libnsl2 libtirpc3 media-types)
+
+build_base_image() {
+  export DOCKER_HOST="unix://$DIR/docker.sock"
+  if /usr/bin/docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then log "base image $BASE_IMAGE exists"; return; fi
+  local root="$DIR/rootfs"
+  make_rootfs "$root" "${DOTNET_PACKAGES[@]}"
   mkdir -p "$root/usr/share/dotnet"
   cp -a /usr/share/dotnet/dotnet /usr/share/dotnet/host /usr/share/dotnet/shared "$root/usr/share/dotnet/"
   ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
@@ -103,6 +113,19 @@ build_base_image() {
     -c 'ENV DOTNET_ROOT=/usr/share/dotnet' -c 'ENV ASPNETCORE_HTTP_PORTS=8080' - "$BASE_IMAGE" >/dev/null
   rm -rf "$root"
   log "built base image $BASE_IMAGE"
+}
+
+# A Python 3.11 base (no pip) standing in for python:3.11-slim in tests of score.py images.
+build_python_image() {
+  export DOCKER_HOST="unix://$DIR/docker.sock"
+  if /usr/bin/docker image inspect "$PYTHON_IMAGE" >/dev/null 2>&1; then log "python image $PYTHON_IMAGE exists"; return; fi
+  for p in "${PYTHON_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || { log "skipping $PYTHON_IMAGE: package $p is not installed"; return; }; done
+  local root="$DIR/rootfs-python"
+  make_rootfs "$root" "${DOTNET_PACKAGES[@]}" "${PYTHON_PACKAGES[@]}"
+  tar -C "$root" -c . | /usr/bin/docker import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$PYTHON_IMAGE" >/dev/null
+  rm -rf "$root"
+  log "built python image $PYTHON_IMAGE"
 }
 
 stop_all() {
@@ -122,8 +145,10 @@ case "$cmd" in
     start_dockerd
     start_registry
     build_base_image
+    build_python_image
     echo "export DOCKER_HOST=unix://$DIR/docker.sock"
     echo "export MLP_TEST_BASE_IMAGE=$BASE_IMAGE"
+    echo "export MLP_TEST_PYTHON_IMAGE=$PYTHON_IMAGE"
     echo "export MLP_TEST_REGISTRY=$REGISTRY_ADDR"
     ;;
   stop) stop_all ;;

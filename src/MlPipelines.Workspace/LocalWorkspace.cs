@@ -80,6 +80,9 @@ public sealed partial class LocalWorkspace : IWorkspace
 
     internal LocalRunStore RunStore { get; }
 
+    /// <summary>The database, for bulk seeding in benchmarks.</summary>
+    internal SqliteDb Database => _db;
+
     /// <inheritdoc />
     public IRunStore Runs => RunStore;
     /// <inheritdoc />

@@ -72,6 +72,50 @@ public sealed class ImageIntegrationTests
         }
     }
 
+    [RequiresDockerAndPythonImageFact]
+    public async Task BuildRunScore_ScorePyImage_ServesThroughPythonWorker()
+    {
+        var root = Directory.CreateTempSubdirectory("mlp-pyimage-it-").FullName;
+        var code = Directory.CreateDirectory(Path.Combine(root, "code")).FullName;
+        File.WriteAllText(Path.Combine(code, "score.py"),
+            "import json, os\n\ndef init():\n    global f\n    f = json.load(open(os.path.join(os.environ['AZUREML_MODEL_DIR'], 'model.json')))['factor']\n    print('init done')\n\n" +
+            "def run(raw_data):\n    return {'y': sum(json.loads(raw_data)['x']) * f}\n");
+        var model = Path.Combine(root, "model.json");
+        var factor = Random.Shared.Next(2, 1000);
+        File.WriteAllText(model, $"{{\"factor\":{factor}}}");
+        var ctx = ImageContextRenderer.RenderImageContext(new ImageContextRequest
+        {
+            ModelName = "pyitest", ModelVersion = 1, ModelFiles = [new ImageModelFile("model.json", model)],
+            Scorer = ImageScorerKind.Python, ScorerPath = Path.Combine(code, "score.py"), HostDirectory = Services.Metadata("HostDirectory"),
+            BaseImage = Services.PythonImage, DotnetRuntimeImage = Services.BaseImage,
+        }, Path.Combine(root, "context"));
+        using var engine = new DockerEngineClient(DockerEndpoint.FromEnvironment());
+        var result = await new ImageBuilder(engine, new MemoryImageStore()).BuildAsync(new ImageBuildRequest
+        {
+            ContextDirectory = ctx.Directory, ContextHash = ctx.ContextHash, Tag = ctx.Tag, Model = "pyitest", ModelVersion = 1, BaseImage = ctx.BaseImage,
+        });
+        string? container = null;
+        try
+        {
+            Assert.Equal(ImageBuildOutcome.Built, result.Outcome);
+            Assert.Equal("built", result.Record.State);
+            container = await engine.CreateContainerAsync(new ContainerSpec { Image = ctx.Tag, PublishPort = 8080 });
+            await engine.StartContainerAsync(container);
+            var state = await engine.InspectContainerAsync(container);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{state.HostPort}"), Timeout = TimeSpan.FromSeconds(5) };
+            await WaitReadyAsync(http, engine, container);
+            using var scored = await http.PostAsync("/score", new StringContent("""{"x":[1,2]}"""));
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            Assert.Equal($"{{\"y\": {3 * factor}}}", await scored.Content.ReadAsStringAsync());
+            Assert.Contains("init done", await engine.LogsAsync(container));
+        }
+        finally
+        {
+            if (container is not null) await engine.RemoveContainerAsync(container);
+            await engine.RemoveImageAsync(ctx.Tag);
+        }
+    }
+
     [RequiresDockerFact]
     public async Task BuildAsync_BrokenDockerfile_FailsWithEngineMessage()
     {

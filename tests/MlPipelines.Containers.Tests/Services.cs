@@ -19,6 +19,16 @@ internal static class Services
 
     public static string BaseImage => Environment.GetEnvironmentVariable("MLP_TEST_BASE_IMAGE") is { Length: > 0 } b ? b : "mlp-local/aspnet:10.0";
 
+    public static string PythonImage => Environment.GetEnvironmentVariable("MLP_TEST_PYTHON_IMAGE") is { Length: > 0 } p ? p : "mlp-local/python:3.11";
+
+    public static readonly Lazy<string?> PythonImageMissing = new(() =>
+    {
+        using var client = new DockerEngineClient(DockerEndpoint.FromEnvironment());
+        return client.InspectImageAsync(PythonImage).GetAwaiter().GetResult() is null
+            ? $"the engine has no Python base image '{PythonImage}' (made by .ci/services/docker.sh)"
+            : null;
+    });
+
     public static readonly Lazy<string?> RegistryMissing = new(() =>
     {
         try
@@ -53,6 +63,16 @@ public sealed class RequiresDockerFactAttribute : FactAttribute
     public RequiresDockerFactAttribute()
     {
         if (Services.DockerMissing.Value is { } d) Skip = d;
+    }
+}
+
+/// <summary>A fact skipped (reason shown) when no Docker engine answers or it lacks the local Python base image.</summary>
+public sealed class RequiresDockerAndPythonImageFactAttribute : FactAttribute
+{
+    public RequiresDockerAndPythonImageFactAttribute()
+    {
+        if (Services.DockerMissing.Value is { } d) Skip = d;
+        else if (Services.PythonImageMissing.Value is { } p) Skip = p;
     }
 }
 

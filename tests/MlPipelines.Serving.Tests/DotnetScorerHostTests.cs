@@ -18,6 +18,16 @@ public sealed class DotnetScorerHostTests
     }
 
     [Fact]
+    public async Task Score_Scorer_LoadedInIsolatedContextSharingAbstractions()
+    {
+        await using var host = await RunningHost.StartAsync(RunningHost.Dotnet(RunningHost.NewModelDir()));
+        using var r = await host.ScoreAsync("""{"whoami":true}""");
+        var root = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("mlp-scorer:MlPipelines.TestScorer.dll", root.GetProperty("scorerContext").GetString());
+        Assert.Equal("Default", root.GetProperty("abstractionsContext").GetString());
+    }
+
+    [Fact]
     public async Task Score_InvalidJson_Returns400WithParseError()
     {
         await using var host = await RunningHost.StartAsync(RunningHost.Dotnet(RunningHost.NewModelDir()));
@@ -61,7 +71,10 @@ public sealed class DotnetScorerHostTests
         var sw = System.Diagnostics.Stopwatch.StartNew();
         using var r = await host.ScoreAsync("""{"sleepMs":3000}""");
         Assert.Equal(HttpStatusCode.GatewayTimeout, r.StatusCode);
-        Assert.True(sw.ElapsedMilliseconds < 2500, $"took {sw.ElapsedMilliseconds} ms");
+        Assert.True(sw.ElapsedMilliseconds < 2500, $"took {sw.ElapsedMilliseconds} ms"); // answered while the scorer still blocks
+        Assert.Contains("correlationId", await r.Content.ReadAsStringAsync());
+        using var next = await host.ScoreAsync("""{"x":[1]}""");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]

@@ -80,6 +80,19 @@ public sealed class PythonScorerHostTests
     }
 
     [RequiresPythonFact]
+    public async Task Score_WorkerKilledWhileIdle_NextRequestServedByReplacement()
+    {
+        await using var host = await StartAsync();
+        using var first = await host.ScoreAsync("""{"x":[1]}""");
+        var pid = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("pid").GetInt32();
+        using (var p = System.Diagnostics.Process.GetProcessById(pid)) { p.Kill(); await p.WaitForExitAsync(); }
+        await Task.Delay(100);
+        using var after = await host.ScoreAsync("""{"x":[1]}""");
+        Assert.True(after.StatusCode == HttpStatusCode.OK, host.Log.ToString());
+        Assert.NotEqual(pid, JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [RequiresPythonFact]
     public async Task Score_RunTooSlow_Returns504AndWorkerIsReplaced()
     {
         await using var host = await StartAsync(timeoutMs: 500);

@@ -30,6 +30,10 @@ public sealed class SumScorer : IScorer
             if (input.TryGetProperty("fail", out var fail) && fail.ValueKind == JsonValueKind.True)
                 throw new InvalidOperationException("secret internal detail");
             if (input.TryGetProperty("sleepMs", out var sleep)) Thread.Sleep(sleep.GetInt32());
+            if (input.TryGetProperty("whoami", out _))
+                return new Identity(
+                    System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(SumScorer).Assembly)!.Name ?? "",
+                    System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(IScorer).Assembly)!.Name ?? "");
         }
         double sum = 0;
         if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("x", out var x))
@@ -38,4 +42,6 @@ public sealed class SumScorer : IScorer
     }
 
     public sealed record Result(double Y);
+
+    public sealed record Identity(string ScorerContext, string AbstractionsContext);
 }

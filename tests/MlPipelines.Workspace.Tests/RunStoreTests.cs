@@ -126,6 +126,18 @@ public class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void LogMetrics_ArbitraryDoubles_RoundTripBitExact()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        var rnd = new Random(1);
+        var values = Enumerable.Range(0, 2000).Select(_ => BitConverter.Int64BitsToDouble(rnd.NextInt64())).Where(double.IsFinite)
+            .Concat([0.1, 0.93, 1e-300, double.Epsilon, double.MaxValue, double.MinValue, -0.0, 123456789.123456789]).ToList();
+        var t = DateTimeOffset.UtcNow;
+        _ws.Runs.LogMetrics(id, values.Select((v, i) => new MetricPoint("x", v, i, t)).ToList());
+        Assert.Equal(values, _ws.Runs.GetMetrics(id, "x").Select(p => p.Value));
+    }
+
+    [Fact]
     public void LogMetrics_History_KeptAndLatestIsHighestStep()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;

@@ -22,7 +22,7 @@ internal sealed class FileHashing(IStepCache cache)
         var mtime = file.LastWriteTimeUtc.Ticks;
         var known = cache.FindFileHash(file.FullName, file.Length, mtime, inode);
         if (known is not null) return known;
-        var hash = ContentHash.OfFile(file.FullName);
+        var hash = HashContent(file.FullName);
         cache.PutFileHash(file.FullName, file.Length, mtime, inode, hash);
         return hash;
     }
@@ -32,6 +32,31 @@ internal sealed class FileHashing(IStepCache cache)
             .Select(f => (Rel: Path.GetRelativePath(dir, f).Replace('\\', '/'), Full: f))
             .OrderBy(x => x.Rel, StringComparer.Ordinal)
             .Select(x => KeyValuePair.Create(x.Rel, HashFile(new FileInfo(x.Full)))));
+
+    /// <summary>
+    /// SHA-256 of a file's content (same value as <see cref="ContentHash.OfFile"/>), reading 4 MiB blocks on a second
+    /// thread while the previous block is hashed, so large inputs hash at close to the SHA-256 speed of the CPU.
+    /// </summary>
+    internal static string HashContent(string path)
+    {
+        const int block = 4 << 20;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffers = new[] { new byte[block], new byte[block] };
+        long offset = 0;
+        var current = 0;
+        var read = RandomAccess.Read(handle, buffers[0], offset);
+        while (read > 0)
+        {
+            offset += read;
+            var next = 1 - current;
+            var pending = Task.Run(() => RandomAccess.Read(handle, buffers[next], offset));
+            sha.AppendData(buffers[current], 0, read);
+            read = pending.GetAwaiter().GetResult();
+            current = next;
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
 
     private static long InodeOf(string path)
     {

@@ -39,7 +39,7 @@ public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, T
     {
         public override string StepName => ctx.Step.Name;
         public override string RunId => ctx.RunId;
-        public override string OutputDirectory => ctx.OutputDirectory;
+        public override string OutputDirectory => Directory.CreateDirectory(ctx.OutputDirectory).FullName;
         public override CancellationToken CancellationToken => ctx.CancellationToken;
 
         public override string Input(ArtifactRef artifact)

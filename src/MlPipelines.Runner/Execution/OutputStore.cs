@@ -28,11 +28,14 @@ internal static class OutputStore
 
     internal static string OutputDirectory(IWorkspace ws, string runId) => Path.Combine(ws.ScratchDirectory, "steps", runId, "outputs");
 
-    /// <summary>Creates a fresh output folder with a sub-folder per folder-typed output; returns output paths by name.</summary>
-    internal static Dictionary<string, string> Prepare(string outDir, PlanStep step)
+    /// <summary>
+    /// Creates a fresh output folder with a sub-folder per folder-typed output; returns output paths by name. Code steps
+    /// without declared outputs get no folder (it is created when the delegate asks for it), which keeps no-op steps cheap.
+    /// </summary>
+    internal static Dictionary<string, string> Prepare(string outDir, PlanStep step, bool firstAttempt)
     {
-        if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
-        Directory.CreateDirectory(outDir);
+        if (!firstAttempt && Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
+        if (step.Kind != "code" || step.Outputs.Count > 0) Directory.CreateDirectory(outDir);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var o in step.Outputs.Where(o => !IsReference(o.Type)))
         {
@@ -47,7 +50,8 @@ internal static class OutputStore
     internal static Dictionary<string, ResolvedOutput> Collect(IWorkspace ws, string runId, PlanStep step, string outDir, IReadOnlyDictionary<string, string> values)
     {
         var stored = new List<RunOutput>();
-        foreach (var file in Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var files = Directory.Exists(outDir) ? Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
+        foreach (var file in files)
         {
             var rel = Path.GetRelativePath(outDir, file).Replace('\\', '/');
             var blob = ws.Artifacts.PutFile(file);

@@ -90,7 +90,7 @@ internal sealed partial class PipelineExecution
         for (var attempt = 0; ; attempt++)
         {
             s.Attempts = attempt + 1;
-            var outputPaths = OutputStore.Prepare(outDir, step);
+            var outputPaths = OutputStore.Prepare(outDir, step, attempt == 0);
             using var timeout = step.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             var ctx = new StepContext

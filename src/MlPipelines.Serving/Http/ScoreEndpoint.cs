@@ -72,22 +72,24 @@ internal sealed class ScoreEndpoint(
             return await Fail(ctx, 400, "Invalid JSON: " + e.Message);
         }
 
-        using var timeout = new CancellationTokenSource(options.TimeoutMs);
-        var keepDocument = false;
+        // Whoever claims the response first answers: the scorer with its result, or the timer with 504. The timer can
+        // answer while a synchronous scorer still blocks this thread, so a hung scorer never hangs the client.
+        var race = new TimeoutRace(ctx, options.TimeoutMs, this);
         try
         {
-            var result = await backend.ScoreAsync(doc, body, timeout.Token);
+            var result = await backend.ScoreAsync(doc, body, race.Token);
+            if (!race.TryClaim()) return await race.TimedOutAsync();
             ctx.Response.StatusCode = 200;
             await Responses.WriteJsonAsync(ctx, result);
             return 200;
         }
         catch (ScoringException e)
         {
-            keepDocument = e.Failure == ScoringFailure.Timeout; // the abandoned scorer call may still read it
+            if (!race.TryClaim()) return await race.TimedOutAsync();
             var id = CorrelationId(ctx);
             var (status, message) = e.Failure switch
             {
-                ScoringFailure.Timeout => (504, $"Scoring did not finish within {options.TimeoutMs} ms."),
+                ScoringFailure.Timeout => (504, TimeoutMessage),
                 ScoringFailure.WorkerCrashed => (503, "The scoring worker crashed and is being restarted; retry the request."),
                 ScoringFailure.NotReady => (503, "The scorer is not ready."),
                 _ => (500, "The scorer failed; see the host log for this correlation id."),
@@ -98,6 +100,7 @@ internal sealed class ScoreEndpoint(
         }
         catch (Exception e) when (e is not BadHttpRequestException and not OperationCanceledException)
         {
+            if (!race.TryClaim()) return await race.TimedOutAsync();
             var id = CorrelationId(ctx);
             log.LogError(e, "Scoring request {CorrelationId} failed unexpectedly.", id);
             await Responses.WriteErrorAsync(ctx, 500, "The scorer failed; see the host log for this correlation id.", id);
@@ -105,7 +108,57 @@ internal sealed class ScoreEndpoint(
         }
         finally
         {
-            if (!keepDocument) doc.Dispose();
+            race.Dispose();
+            doc.Dispose();
+        }
+    }
+
+    private void LogTimeout(string id) =>
+        log.LogError("Scoring request {CorrelationId} failed with 504: the scorer did not return within {Timeout} ms.", id, options.TimeoutMs);
+
+    private string TimeoutMessage => $"Scoring did not finish within {options.TimeoutMs} ms.";
+
+    /// <summary>The timer side of the race between the scorer and the request timeout.</summary>
+    private sealed class TimeoutRace : IDisposable
+    {
+        private readonly CancellationTokenSource _cts = new();
+        private readonly CancellationTokenRegistration _registration;
+        private readonly TaskCompletionSource<int> _timedOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _claimed;
+
+        public TimeoutRace(HttpContext ctx, int timeoutMs, ScoreEndpoint owner)
+        {
+            _registration = _cts.Token.UnsafeRegister(_ => _ = AnswerTimeoutAsync(ctx, owner), null);
+            _cts.CancelAfter(timeoutMs);
+        }
+
+        public CancellationToken Token => _cts.Token;
+
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+        public Task<int> TimedOutAsync() => _timedOut.Task;
+
+        private async Task AnswerTimeoutAsync(HttpContext ctx, ScoreEndpoint owner)
+        {
+            if (!TryClaim()) return;
+            try
+            {
+                var id = CorrelationId(ctx);
+                owner.LogTimeout(id);
+                await Responses.WriteErrorAsync(ctx, 504, owner.TimeoutMessage, id);
+                await ctx.Response.CompleteAsync(); // the client gets its answer now, even if the scorer still blocks
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException) { }
+            finally
+            {
+                _timedOut.TrySetResult(504);
+            }
+        }
+
+        public void Dispose()
+        {
+            _registration.Dispose(); // waits for a running timeout answer
+            _cts.Dispose();
         }
     }
 

@@ -15,17 +15,22 @@ internal static class ModelRows
     {
         var rows = s.Query($"SELECT {Columns} FROM models m {whereAndOrder}", Map, args);
         if (rows.Count == 0) return rows;
-        var keys = JsonSerializer.Serialize(rows.Select(r => new object[] { r.Name, r.Version }));
-        const string join = "JOIN json_each($p0) j ON c.name = json_extract(j.value, '$[0]') AND c.version = json_extract(j.value, '$[1]')";
-        var files = Group(s.Query($"SELECT c.name, c.version, c.path, c.hash, c.size FROM model_files c {join} ORDER BY c.path",
+        // All versions of one model: range scans of the child tables by name. Otherwise the key list drives primary-key lookups.
+        var names = rows.Select(r => r.Name).Distinct().ToList();
+        var byName = names.Count == 1 && rows.Count > 1;
+        var keys = byName ? names[0] : JsonSerializer.Serialize(rows.Select(r => new object[] { r.Name, r.Version }));
+        string From(string table) => byName
+            ? $"FROM {table} c WHERE c.name = $p0"
+            : $"FROM json_each($p0) j CROSS JOIN {table} c WHERE c.name = json_extract(j.value, '$[0]') AND c.version = json_extract(j.value, '$[1]')";
+        var files = Group(s.Query($"SELECT c.name, c.version, c.path, c.hash, c.size {From("model_files")} ORDER BY c.path",
             r => (r.GetString(0), r.GetInt32(1), new ModelFile(r.GetString(2), r.GetString(3), r.GetInt64(4))), keys));
-        var tags = Group(s.Query($"SELECT c.name, c.version, c.key, c.value FROM model_tags c {join}",
+        var tags = Group(s.Query($"SELECT c.name, c.version, c.key, c.value {From("model_tags")}",
             r => (r.GetString(0), r.GetInt32(1), new KeyValuePair<string, string>(r.GetString(2), r.GetString(3))), keys));
-        var metrics = Group(s.Query($"SELECT c.name, c.version, c.metric, c.value, c.special FROM model_metrics c {join}",
+        var metrics = Group(s.Query($"SELECT c.name, c.version, c.metric, c.value, c.special {From("model_metrics")}",
             r => (r.GetString(0), r.GetInt32(1), new KeyValuePair<string, double>(r.GetString(2), MetricValues.Decode(r.IsDBNull(3) ? null : r.GetDouble(3), r.GetInt64(4)))), keys));
-        var datasets = Group(s.Query($"SELECT c.name, c.version, c.dataset, c.dataset_version FROM model_datasets c {join} ORDER BY c.dataset, c.dataset_version",
+        var datasets = Group(s.Query($"SELECT c.name, c.version, c.dataset, c.dataset_version {From("model_datasets")} ORDER BY c.dataset, c.dataset_version",
             r => (r.GetString(0), r.GetInt32(1), (r.GetString(2), r.GetInt32(3))), keys));
-        var aliases = Group(s.Query($"SELECT c.name, c.version, c.alias FROM model_aliases c {join} ORDER BY c.alias",
+        var aliases = Group(s.Query($"SELECT c.name, c.version, c.alias {From("model_aliases")} ORDER BY c.alias",
             r => (r.GetString(0), r.GetInt32(1), r.GetString(2)), keys));
         return rows.Select(m =>
         {

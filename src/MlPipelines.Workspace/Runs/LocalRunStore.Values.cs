@@ -51,18 +51,7 @@ internal sealed partial class LocalRunStore
         db.Write(s =>
         {
             var key = KeyOf(s, runId);
-            var insert = s.Prepared("INSERT INTO metrics(run_key, name, step, value, special, ts) VALUES($p0, $p1, $p2, $p3, $p4, $p5)", 6);
-            insert.Parameters[0].Value = key;
-            foreach (var p in points)
-            {
-                var (value, special) = MetricValues.Encode(p.Value);
-                insert.Parameters[1].Value = p.Name;
-                insert.Parameters[2].Value = p.Step;
-                insert.Parameters[3].Value = value;
-                insert.Parameters[4].Value = special;
-                insert.Parameters[5].Value = p.Timestamp.ToUnixTimeMilliseconds();
-                insert.ExecuteNonQuery();
-            }
+            InsertMetricRows(s, key, points);
             foreach (var p in latest.Values)
             {
                 var (value, special) = MetricValues.Encode(p.Value);
@@ -73,6 +62,38 @@ internal sealed partial class LocalRunStore
                     """, key, p.Name, value, special, p.Step, p.Timestamp.ToUnixTimeMilliseconds());
             }
         });
+    }
+
+    /// <summary>
+    /// Inserts all points with one statement: the batch is passed as one JSON array and expanded by SQLite's json_each,
+    /// which costs far less per point than binding six parameters per row. Values travel as IEEE bits (see mlp_f64); NaN and
+    /// infinities as the special flag.
+    /// </summary>
+    private static void InsertMetricRows(DbSession s, long key, IReadOnlyList<MetricPoint> points)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(points.Count * 48 + 16);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var p in points)
+            {
+                var (_, special) = MetricValues.Encode(p.Value);
+                w.WriteStartArray();
+                w.WriteStringValue(p.Name);
+                w.WriteNumberValue(p.Step);
+                if (special == 0) w.WriteNumberValue(BitConverter.DoubleToInt64Bits(p.Value)); else w.WriteNullValue();
+                w.WriteNumberValue(special);
+                w.WriteNumberValue(p.Timestamp.ToUnixTimeMilliseconds());
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        s.Exec("""
+            INSERT INTO metrics(run_key, name, step, value, special, ts)
+            SELECT $p0, value ->> 0, value ->> 1,
+                   CASE value ->> 3 WHEN 0 THEN mlp_f64(value ->> 2) WHEN 2 THEN 9e999 WHEN 3 THEN -9e999 END, value ->> 3, value ->> 4
+            FROM json_each($p1)
+            """, key, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) => db.Read(s =>

@@ -40,33 +40,44 @@ internal sealed class RunQuerySql
 
     private Plan Translate(RunQuery query, FilterNode? filter, IReadOnlyList<OrderTerm> order)
     {
-        var where = new List<string>();
-        if (query.Experiment is not null) where.Add($"r.experiment_id = (SELECT id FROM experiments WHERE name = {P(query.Experiment)})");
-        if (query.ParentRunId is not null) where.Add($"r.parent_id = {P(query.ParentRunId)}");
-        if (filter is not null) where.Add(Filter(filter));
+        var scope = new List<string>();
+        if (query.Experiment is not null) scope.Add($"r.experiment_id = (SELECT id FROM experiments WHERE name = {P(query.Experiment)})");
+        if (query.ParentRunId is not null) scope.Add($"r.parent_id = {P(query.ParentRunId)}");
+        var conjuncts = filter is null ? [] : Conjuncts(filter).ToList();
 
         if (order.Count > 0 && order[0].Field.Kind == FieldKind.Metric)
         {
             var first = order[0];
-            var rest = OrderList(order.Skip(1));
             var name = P(first.Field.Name);
-            var withMetric = new StringBuilder($"SELECT {RunRows.Columns} FROM latest_metrics o CROSS JOIN runs r CROSS JOIN experiments e ")
+            // Comparisons on the ordering metric become a range on the (name, value) index that drives the query.
+            var pushed = conjuncts.OfType<ComparisonNode>().Where(c => c.Field.Kind == FieldKind.Metric && c.Field.Name == first.Field.Name).ToList();
+            var others = conjuncts.Where(c => !pushed.Contains(c)).Select(Filter).ToList();
+            var ranges = pushed.Select(c => $"o.value {Op(c.Op)} {P(c.Value.Number)}").ToList();
+            var rest = OrderList(order.Skip(1));
+            // Walking the index in order pays off unless a selective filter on other fields leaves few runs to sort.
+            var hint = others.Count == 0 || ranges.Count > 0 ? "INDEXED BY latest_metrics_name_value " : "";
+            var withMetric = new StringBuilder($"SELECT {RunRows.Columns} FROM latest_metrics o {hint}CROSS JOIN runs r CROSS JOIN experiments e ")
                 .Append($"WHERE o.name = {name} AND o.value IS NOT NULL AND r.key = o.run_key AND e.id = r.experiment_id")
-                .Append(string.Concat(where.Select(w => " AND " + w)))
+                .Append(string.Concat(ranges.Concat(scope).Concat(others).Select(w => " AND " + w)))
                 .Append($" ORDER BY o.value {(first.Descending ? "DESC" : "ASC")}{rest}, r.created_at DESC, r.key DESC LIMIT $p{_args.Count}")
                 .ToString();
             var firstArgs = new List<object?>(_args);
+            if (pushed.Count > 0) return new Plan([(withMetric, firstArgs)]); // runs without the metric cannot match the filter
             var withoutMetric = $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE NOT EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.key AND m.name = {name} AND m.value IS NOT NULL)"
-                                + string.Concat(where.Select(w => " AND " + w))
+                                + string.Concat(scope.Concat(others).Select(w => " AND " + w))
                                 + $" ORDER BY {(rest.Length > 0 ? rest[2..] + ", " : "")}r.created_at DESC, r.key DESC LIMIT $p{_args.Count}";
             return new Plan([(withMetric, firstArgs), (withoutMetric, new List<object?>(_args))]);
         }
 
+        var where = scope.Concat(conjuncts.Select(Filter)).ToList();
         var orderSql = OrderList(order);
         var sql = $"SELECT {RunRows.Columns} FROM {RunRows.From}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
                   + $" ORDER BY {(orderSql.Length > 0 ? orderSql[2..] + ", " : "")}r.created_at DESC, r.key DESC LIMIT $p{_args.Count}";
         return new Plan([(sql, new List<object?>(_args))]);
     }
+
+    private static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>
+        node is AndNode a ? Conjuncts(a.Left).Concat(Conjuncts(a.Right)) : [node];
 
     private string Filter(FilterNode node) => node switch
     {
@@ -163,7 +174,9 @@ internal sealed class RunQuerySql
                     _ => $"(COALESCE(r.ended_at, {P(_nowMs)}) - r.started_at)",
                 },
             };
-            sb.Append($", {expr} IS NULL, {expr} {(t.Descending ? "DESC" : "ASC")}");
+            var nullable = t.Field.Kind != FieldKind.Attribute || t.Field.Name is RunAttributes.EndTime or RunAttributes.Duration;
+            if (nullable) sb.Append($", {expr} IS NULL");
+            sb.Append($", {expr} {(t.Descending ? "DESC" : "ASC")}");
         }
         return sb.ToString();
     }

@@ -32,12 +32,17 @@ internal sealed class SqliteDb : IDisposable
         }.ToString();
         _conn = new SqliteConnection(cs);
         _conn.Open();
+        // Doubles travel through JSON batches as their IEEE bits (an int64): SQLite's text-to-double conversion is not
+        // always correctly rounded, the bits are exact.
+        _conn.CreateFunction("mlp_f64", (long bits) => BitConverter.Int64BitsToDouble(bits), isDeterministic: true);
         Retry(() =>
         {
             Pragma($"PRAGMA busy_timeout={BusyTimeoutMs};");
             Pragma("PRAGMA journal_mode=WAL;");
             Pragma("PRAGMA synchronous=NORMAL;");
             Pragma("PRAGMA foreign_keys=ON;");
+            Pragma("PRAGMA cache_size=-32768;"); // 32 MiB page cache per connection
+            Pragma("PRAGMA mmap_size=268435456;"); // read through a 256 MiB memory map instead of read() calls
             return 0;
         });
     }

@@ -139,7 +139,7 @@ public sealed class ModelCommandsTests : IDisposable
         var r = _ws.Mlp("model", "show", "iris@champion");
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("'champion'", r.Stderr);
+        Assert.Contains("'iris@champion'", r.Stderr);
         Assert.Contains("challenger", r.Stderr);
     }
 

@@ -1,0 +1,4 @@
+using Iris.Pipeline;
+using MlPipelines;
+
+return await PipelineApp.RunAsync<IrisPipeline>(args);

@@ -1,0 +1,4 @@
+using MlPipelines;
+using MlPipelines.Runner.Tests.DemoApp;
+
+return await PipelineApp.RunAsync<DemoPipeline>(args);
