@@ -16,7 +16,6 @@ internal sealed partial class PipelineExecution
     private readonly StepExecutorRegistry _executors;
     private readonly Dictionary<string, StepState> _states;
     private readonly InputResolver _inputs;
-    private readonly IProtocolParser _parser = new ProtocolParser();
     private readonly HashSet<StepLog> _activeLogs = [];
     private readonly HashSet<string> _runningRuns = [];
     private readonly string _experiment;
@@ -56,6 +55,12 @@ internal sealed partial class PipelineExecution
         try
         {
             await ScheduleAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never leave the pipeline run Running: record why the runner itself stopped, then report it.
+            try { runs.SetStatus(_parentRunId, RunStatus.Failed, $"runner error: {e.Message}"); } catch (MlpException) { }
+            throw;
         }
         finally
         {
