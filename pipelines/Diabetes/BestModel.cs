@@ -11,7 +11,7 @@ namespace DiabetesExample;
 /// </summary>
 internal static class BestModel
 {
-    public static void Select(CodeContext ctx, IReadOnlyList<(string Name, string ModelDir, string MetricsDir)> candidates, string output)
+    public static void Select(CodeContext ctx, IReadOnlyList<(string Name, string ModelDir, string MetricsDir)> candidates, string output, string python)
     {
         var scored = candidates.Select(c => (c.Name, c.ModelDir, Rmse: ReadRmse(c.Name, c.MetricsDir))).ToList();
         foreach (var s in scored) ctx.Log(string.Create(CultureInfo.InvariantCulture, $"{s.Name}: rmse {s.Rmse:0.000}"));
@@ -23,7 +23,8 @@ internal static class BestModel
         foreach (var file in Directory.EnumerateFiles(best.ModelDir))
             File.Copy(file, Path.Combine(output, Path.GetFileName(file)), overwrite: true);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "score.py"), Path.Combine(output, "score.py"), overwrite: true);
-        File.WriteAllText(Path.Combine(output, "scorer.json"), """{"kind":"python","scorePy":"score.py"}""");
+        // Local deployments run score.py with the interpreter the model was trained with (images use their own).
+        File.WriteAllText(Path.Combine(output, "scorer.json"), JsonSerializer.Serialize(new { kind = "python", scorePy = "score.py", python }));
         ctx.Log($"Selected '{best.Name}' and packaged it with score.py.");
     }
 

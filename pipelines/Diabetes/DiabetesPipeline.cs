@@ -40,8 +40,8 @@ public sealed class DiabetesPipeline : Pipeline
 
         var select = p.Code("select", ctx => BestModel.Select(ctx,
                 [("ridge", ctx.Input(ridge.Model), ctx.Input(evalRidge.Metrics)), ("gbr", ctx.Input(gbr.Model), ctx.Input(evalGbr.Metrics))],
-                Path.Combine(ctx.OutputDirectory, "model")))
-            .Inputs(ridge.Model, gbr.Model, evalRidge.Metrics, evalGbr.Metrics);
+                Path.Combine(ctx.OutputDirectory, "model"), ctx.Parameter(nameof(Python))))
+            .Inputs(ridge.Model, gbr.Model, evalRidge.Metrics, evalGbr.Metrics).Uses(python);
         var best = select.Outputs.Model("model");
 
         var register = p.Register("register", best, name: "diabetes").Alias("challenger").When(evalRidge.Passed).AllowReuse();

@@ -8,7 +8,8 @@ namespace MlPipelines.Endpoints.Services;
 /// <param name="Kind">"dotnet" or "python".</param>
 /// <param name="Path">Absolute path of the scorer assembly or score.py.</param>
 /// <param name="TypeName">IScorer type for dotnet (null: the only one in the assembly).</param>
-public sealed record ScorerSpec(string Kind, string Path, string? TypeName = null);
+/// <param name="Python">Interpreter for score.py on local targets (scorer.json <c>"python"</c>); null: <c>python3</c> on the PATH.</param>
+public sealed record ScorerSpec(string Kind, string Path, string? TypeName = null, string? Python = null);
 
 /// <summary>
 /// Finds the scorer in materialised model files: <c>scorer.json</c> (<c>{"kind":"dotnet","assembly":"X.dll","type":"N.T"}</c>
@@ -45,6 +46,6 @@ public static class ScorerResolver
         } ?? throw MlpException.Invalid($"scorer.json of model '{model.Name}:{model.Version}' needs \"assembly\" for a dotnet scorer.");
         var full = Core.Naming.ArtifactPaths.ResolveUnder(dir, "scorer", file);
         if (!File.Exists(full)) throw MlpException.Invalid($"scorer.json of model '{model.Name}:{model.Version}' names '{file}', which is not among the model files.");
-        return new ScorerSpec(kind, full, Str("type"));
+        return new ScorerSpec(kind, full, Str("type"), Str("python"));
     }
 }

@@ -20,6 +20,7 @@ public static class ServingHostLaunch
             ScorerAssembly = python ? null : plan.Scorer.Path,
             ScorerType = python ? null : plan.Scorer.TypeName,
             ScorePy = python ? plan.Scorer.Path : null,
+            Python = plan.Scorer.Python ?? "python3",
             Urls = "http://127.0.0.1:{port}",
             TimeoutMs = plan.Record.RequestTimeoutMs,
             MaxConcurrency = plan.Record.MaxConcurrentRequests,
