@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs and starts a Docker engine and an OCI registry on loopback, and builds the offline .NET base image.
 #
-#   source <(bash .ci/services/docker.sh start)   # prints `export DOCKER_HOST=…` etc.
-#   bash .ci/services/docker.sh stop               # stops both daemons by PID
+#   source .ci/services/docker.sh                  # start, and export DOCKER_HOST etc. into this shell
+#   bash .ci/services/docker.sh start              # start, and print the `export …` lines
+#   bash .ci/services/docker.sh stop               # stop both daemons by PID (.ci/services/stop.sh does this)
 #
 # Layout (override with MLP_DOCKER_DIR): $DIR/{data,exec,docker.sock,docker.pid,registry/,registry.pid,*.log}.
 # The base image MLP_TEST_BASE_IMAGE (default mlp-local/aspnet:10.0) is made from host files (no pulls are possible
 # here): the libraries of a few Debian packages, busybox for a shell, and this machine's /usr/share/dotnet.
 # MLP_TEST_PYTHON_IMAGE (default mlp-local/python:3.11) is made the same way from Debian's python3.11 packages.
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+  # Sourced: do the work in a child shell (keeps this shell's names and options clean), then export what it printed.
+  _mlp_docker_exports="$(bash "${BASH_SOURCE[0]}" start)" || return 1
+  eval "$_mlp_docker_exports"
+  echo "$_mlp_docker_exports" >&2
+  unset _mlp_docker_exports
+  return 0
+fi
 set -euo pipefail
 
 DIR="${MLP_DOCKER_DIR:-/tmp/mlp-docker}"

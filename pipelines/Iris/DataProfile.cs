@@ -1,7 +1,7 @@
 using System.Globalization;
 using MlPipelines.Pipelines;
 
-namespace Iris.Pipeline;
+namespace IrisExample;
 
 /// <summary>The 'profile' step: logs row and class counts of the data set, so a skewed file is visible before training.</summary>
 internal static class DataProfile

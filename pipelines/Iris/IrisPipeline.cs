@@ -1,6 +1,7 @@
 using MlPipelines.Pipelines;
+using MlPipelines.Steps;
 
-namespace Iris.Pipeline;
+namespace IrisExample;
 
 /// <summary>
 /// Train → evaluate → register → promote → image → deploy → invoke, on the Iris data shipped in data/iris.csv.
@@ -54,6 +55,6 @@ public sealed class IrisPipeline : Pipeline
         var deploy = p.Deploy("deploy", image, endpoint: "iris", deployment: "blue", traffic: 100)
             .TrafficStages(100).Target("local");
 
-        p.Code("invoke", ctx => EndpointSample.InvokeAsync(ctx, "iris")).After(deploy).AllowReuse(false);
+        p.Code("invoke", ctx => ctx.InvokeEndpointAsync("iris", """{"data": [[5.9, 3.0, 5.1, 1.8]]}""")).After(deploy).AllowReuse(false);
     }
 }

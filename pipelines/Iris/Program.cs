@@ -1,4 +1,4 @@
-using Iris.Pipeline;
+using IrisExample;
 using MlPipelines;
 
 return await PipelineApp.RunAsync<IrisPipeline>(args);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MlPipelines.Pipelines;
 
-namespace Iris.Pipeline;
+namespace IrisExample;
 
 /// <summary>
 /// The 'package' step: the trained model files plus the .NET scorer (Iris.Scorer.dll, built next to this program) and

@@ -13,9 +13,9 @@ public sealed class FailoverTests
         var served = new Dictionary<string, int>();
         var done = 0;
         var killed = false;
-        await Parallel.ForEachAsync(Enumerable.Range(0, 3000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            if (Interlocked.Increment(ref done) == 600) { victim.Kill(); Volatile.Write(ref killed, true); }
+            if (Interlocked.Increment(ref done) == 400) { victim.Kill(); Volatile.Write(ref killed, true); }
             using var response = await h.Http.SendAsync(h.Score());
             var body = await response.Content.ReadAsStringAsync();
             lock (failures)

@@ -10,6 +10,9 @@ namespace MlPipelines.Endpoints.Routing;
 /// </summary>
 internal sealed class ProxyForwarder(HttpMessageInvoker client)
 {
+    // Timeout sources are pooled: a linked source per request costs more than the rest of the routing decision.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CancellationTokenSource> _timeouts = new();
+
     public async Task ForwardAsync(HttpContext context, DeploymentRoute route, IncomingRequest request)
     {
         var started = Stopwatch.GetTimestamp();
@@ -34,8 +37,21 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
                 $"Deployment '{route.Name}' has no healthy instance.");
             return true;
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var timeout = _timeouts.TryDequeue(out var pooled) ? pooled : new CancellationTokenSource();
         timeout.CancelAfter(route.TimeoutMs);
+        try
+        {
+            return await SendAndCopyAsync(context, route, request, instance, timeout);
+        }
+        finally
+        {
+            if (timeout.TryReset()) _timeouts.Enqueue(timeout);
+            else timeout.Dispose();
+        }
+    }
+
+    private async Task<bool> SendAndCopyAsync(HttpContext context, DeploymentRoute route, IncomingRequest request, InstanceState instance, CancellationTokenSource timeout)
+    {
         HttpResponseMessage? response = null;
         for (var attempt = 0; response is null; attempt++)
         {
@@ -58,7 +74,7 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
                 route.Stats.RecordRetry();
                 instance = other;
             }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
             {
                 await RouterResponses.ErrorAsync(context, StatusCodes.Status504GatewayTimeout,
                     $"Deployment '{route.Name}' did not answer within {route.TimeoutMs} ms.");

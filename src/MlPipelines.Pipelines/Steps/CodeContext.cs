@@ -9,6 +9,8 @@ public abstract class CodeContext
     public abstract string RunId { get; }
     /// <summary>The step's output folder (each declared output is a file or folder inside it).</summary>
     public abstract string OutputDirectory { get; }
+    /// <summary>The workspace the pipeline runs in (registry, endpoints, runs).</summary>
+    public abstract MlPipelines.Core.Workspaces.IWorkspace Workspace { get; }
     /// <summary>Canceled on Ctrl+C, SIGTERM or the step's timeout.</summary>
     public abstract CancellationToken CancellationToken { get; }
 

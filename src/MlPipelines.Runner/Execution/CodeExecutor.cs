@@ -41,6 +41,7 @@ public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, T
         public override string RunId => ctx.RunId;
         public override string OutputDirectory => Directory.CreateDirectory(ctx.OutputDirectory).FullName;
         public override CancellationToken CancellationToken => ctx.CancellationToken;
+        public override Core.Workspaces.IWorkspace Workspace => ctx.Workspace;
 
         public override string Input(ArtifactRef artifact)
         {

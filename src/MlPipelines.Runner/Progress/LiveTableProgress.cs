@@ -42,9 +42,13 @@ public sealed class LiveTableProgress(IAnsiConsole console) : IRunProgress
         (_, old) => (step, step.Status == RunStatus.Running ? DateTimeOffset.UtcNow : old.Started, old.Last));
 
     /// <inheritdoc />
-    public void Output(string step, LogStream stream, string text) => _steps.AddOrUpdate(step,
+    public void Output(string step, LogStream stream, string text)
+    {
+        if (stream == LogStream.System && !text.StartsWith("warning", StringComparison.Ordinal)) return;
+        _steps.AddOrUpdate(step,
         _ => (new StepProgress(step, RunStatus.Running, null, null, null), DateTimeOffset.UtcNow, text),
-        (_, old) => (old.State, old.Started, text));
+            (_, old) => (old.State, old.Started, text));
+    }
 
     /// <inheritdoc />
     public void PipelineFinished(PipelineRunResult result) => _result = result;

@@ -16,7 +16,6 @@ internal sealed partial class PipelineExecution
     private readonly StepExecutorRegistry _executors;
     private readonly Dictionary<string, StepState> _states;
     private readonly InputResolver _inputs;
-    private readonly IProtocolParser _parser = new ProtocolParser();
     private readonly HashSet<StepLog> _activeLogs = [];
     private readonly HashSet<string> _runningRuns = [];
     private readonly string _experiment;
@@ -56,6 +55,12 @@ internal sealed partial class PipelineExecution
         try
         {
             await ScheduleAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never leave the pipeline run Running: record why the runner itself stopped, then report it.
+            try { runs.SetStatus(_parentRunId, RunStatus.Failed, $"runner error: {e.Message}"); } catch (MlpException) { }
+            throw;
         }
         finally
         {
@@ -129,7 +134,11 @@ internal sealed partial class PipelineExecution
         }
         foreach (var c in s.Step.Conditions)
         {
-            if (!Holds(c, out var why)) return ($"condition '{c}' is false{why}", null);
+            if (Holds(c, out var why)) continue;
+            // A failed evaluation gate explains itself: "gate: accuracy 0.84 < 0.90".
+            if (c.Step is not null && _states[c.Step].Reason is { } r && r.StartsWith("gate: ", StringComparison.Ordinal))
+                return (r, null);
+            return ($"condition '{c}' is false{why}", null);
         }
         foreach (var d in s.Step.DependsOn.Select(n => _states[n]).Where(d => d.Status == RunStatus.Skipped))
             return ($"upstream '{d.Step.Name}' was skipped", null);

@@ -50,6 +50,18 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
         return LocalWorkspace.Open(location);
     }
 
+    /// <summary>The workspace named or found, or null when none exists and none was named.</summary>
+    public IWorkspace? TryOpenWorkspace(string? path)
+    {
+        var named = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
+        if (named) return OpenWorkspace(path, createIfMissing: false);
+        var env = new Dictionary<string, string?>();
+        string location;
+        try { location = WorkspaceLocator.Resolve(null, Environment.CurrentDirectory, env); }
+        catch (MlpException) { return null; }
+        return LocalWorkspace.Open(location);
+    }
+
     public string SourceHash(IWorkspace ws, CompiledPipeline compiled, string baseDirectory)
     {
         var dataPaths = compiled.Plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));

@@ -15,8 +15,14 @@ internal static class PlanCommand
         command.SetAction((parse, _) => host.GuardAsync(() =>
         {
             var compiled = host.Compile(common.Parameters(parse));
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: false);
-            var baseDir = Environment.CurrentDirectory;
+            using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace));
+            if (ws is null)
+            {
+                var w = compiled.Plan.Steps.Max(s => s.Name.Length);
+                foreach (var s in compiled.Plan.Steps) host.Out.WriteLine($"{s.Name.PadRight(w)}  run    (no workspace yet)");
+                return Task.FromResult(ExitCodes.Success);
+            }
+            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
             var options = new PipelineRunOptions
             {
                 Workspace = ws,

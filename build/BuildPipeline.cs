@@ -1,0 +1,48 @@
+using MlPipelines.Compute;
+using MlPipelines.Core.Errors;
+using MlPipelines.Pipelines;
+
+namespace MlPipelines.Build;
+
+/// <summary>
+/// The build as an MlPipelines pipeline: one <c>Code</c> step per requested target (plus, unless skipped, the targets
+/// it depends on), each running its command from the repository root with output streamed into the step's log.
+/// </summary>
+internal sealed class BuildPipeline(IReadOnlyList<string> requested, bool skipDependencies, string root) : Pipeline
+{
+    public override string Name => "build";
+
+    protected override void Define(PipelineBuilder p)
+    {
+        var byName = Targets.All.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        var steps = new Dictionary<string, CodeStep>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in requested) Add(name);
+
+        CodeStep Add(string name)
+        {
+            if (steps.TryGetValue(name, out var existing)) return existing;
+            if (!byName.TryGetValue(name, out var target))
+                throw MlpException.Invalid($"Unknown target '{name}'; available: {string.Join(", ", Targets.All.Select(t => $"'{t.Name}'"))}.");
+            var step = p.Code(target.Name, ctx => RunAsync(ctx, target)).AllowReuse(false);
+            steps[name] = step;
+            if (!skipDependencies)
+                foreach (var d in target.DependsOn) step.DependsOn(Add(d));
+            return step;
+        }
+    }
+
+    private async Task RunAsync(CodeContext ctx, BuildTarget target)
+    {
+        var commands = target.Name == "bench"
+            ? Directory.GetFiles(Path.Combine(root, "bench"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(project => new[] { "dotnet", "run", "-c", "Release", "--project", Path.GetRelativePath(root, project) }).ToList()
+            : [target.Command];
+        foreach (var command in commands)
+        {
+            ctx.Log("> " + string.Join(' ', command));
+            var job = new ComputeJob(command[0], command[1..]) { WorkingDirectory = root };
+            var result = await new LocalProcessTarget().RunAsync(job, new ComputeObserver { OnOutput = line => ctx.Log(line.Text) }, ctx.CancellationToken);
+            if (!result.Succeeded) throw MlpException.Failed($"'{string.Join(' ', command)}' ended with {result.Reason()}");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+using DiabetesExample;
+using MlPipelines;
+
+return await PipelineApp.RunAsync<DiabetesPipeline>(args);
