@@ -19,6 +19,8 @@ public sealed class DiabetesPipeline : Pipeline
     [Parameter("Maximum RMSE a model may have to be registered")]
     public double MaxRmse { get; init; } = 70.0;
 
+    private const string Sample = """{"data": [[0.038, 0.05, 0.062, 0.022, -0.044, -0.035, -0.043, -0.003, 0.02, -0.018]]}""";
+
     protected override void Define(PipelineBuilder p)
     {
         var python = p.Param(nameof(Python));
@@ -44,7 +46,7 @@ public sealed class DiabetesPipeline : Pipeline
 
         var register = p.Register("register", best, name: "diabetes").Alias("challenger").When(evalRidge.Passed).AllowReuse();
         var image = p.Image("image", register);
-        var deploy = p.Deploy("deploy", image, endpoint: "diabetes", deployment: "blue").Target("local");
-        p.Code("invoke", ctx => ctx.InvokeEndpointAsync("diabetes", """{"data": [[0.038, 0.05, 0.062, 0.022, -0.044, -0.035, -0.043, -0.003, 0.02, -0.018]]}""")).After(deploy).AllowReuse(false);
+        var deploy = p.Deploy("deploy", image, endpoint: "diabetes", deployment: "blue").SmokeTest(Sample).Target("local");
+        p.Code("invoke", ctx => ctx.InvokeEndpointAsync("diabetes", Sample)).After(deploy).AllowReuse(false);
     }
 }

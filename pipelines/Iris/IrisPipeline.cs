@@ -19,6 +19,8 @@ public sealed class IrisPipeline : Pipeline
     [Parameter("Learning rate of the trainer")]
     public double LearningRate { get; init; } = 0.5;
 
+    private const string Sample = """{"data": [[5.9, 3.0, 5.1, 1.8]]}""";
+
     protected override void Define(PipelineBuilder p)
     {
         var data = p.Data("iris", "data/iris.csv");
@@ -50,11 +52,11 @@ public sealed class IrisPipeline : Pipeline
 
         var promote = p.Promote("promote", register, alias: "champion").When(compare.Passed);
 
-        var image = p.Image("image", register).After(promote);
+        var image = p.Image("image", register);
 
         var deploy = p.Deploy("deploy", image, endpoint: "iris", deployment: "blue", traffic: 100)
-            .TrafficStages(100).Target("local");
+            .SmokeTest(Sample).Target("local");
 
-        p.Code("invoke", ctx => ctx.InvokeEndpointAsync("iris", """{"data": [[5.9, 3.0, 5.1, 1.8]]}""")).After(deploy).AllowReuse(false);
+        p.Code("invoke", ctx => ctx.InvokeEndpointAsync("iris", Sample)).After(deploy).AllowReuse(false);
     }
 }

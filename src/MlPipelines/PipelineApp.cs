@@ -27,6 +27,7 @@ public static class PipelineApp
             CompileCommand.Build(host),
             PlanCommand.Build(host),
             RunCommand.Build(host),
+            EndpointDaemonCommand.Build(),
         };
         var parse = root.Parse(args);
         var config = new InvocationConfiguration

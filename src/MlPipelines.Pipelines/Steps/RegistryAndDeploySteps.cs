@@ -91,6 +91,16 @@ public sealed class DeployStep : Step<DeployStep>
     /// <summary>Shifts traffic to the new deployment in these percentages (ascending, ending at the final traffic).</summary>
     public DeployStep TrafficStages(params int[] percents) { Stages.AddRange(percents); return this; }
 
+    /// <summary>A request body sent to the new deployment through the pinned header before any traffic moves; a non-2xx answer rolls back.</summary>
+    public DeployStep SmokeTest(string requestJson) => With(DeploySettingKeys.SmokeRequest, requestJson);
+
     /// <summary>The deployment target (e.g. <c>local</c>, <c>docker</c>); the deploy executor's default when unset.</summary>
     public DeployStep Target(string target) { TargetName = target; return this; }
+}
+
+/// <summary>Keys of deploy step settings in the plan.</summary>
+public static class DeploySettingKeys
+{
+    /// <summary>The smoke-test request body.</summary>
+    public const string SmokeRequest = "smokeRequest";
 }

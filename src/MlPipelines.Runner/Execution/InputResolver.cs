@@ -36,12 +36,28 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         return result;
     }
 
-    /// <summary>Dataset versions consumed through data inputs (name, version), for lineage.</summary>
+    /// <summary>
+    /// Dataset versions a step consumed, directly or through the outputs of upstream steps (so a model registered from a
+    /// packaging step still traces back to the data its training step read), for lineage.
+    /// </summary>
     internal IEnumerable<(string Dataset, int Version)> DatasetsUsedBy(PlanStep step) =>
-        step.Inputs.Where(i => i.Source.StartsWith("data:", StringComparison.Ordinal))
-            .Select(i => Data(i.Source["data:".Length..]))
+        DataNamesUpstreamOf(step, new HashSet<string>(StringComparer.Ordinal) { step.Name })
+            .Distinct(StringComparer.Ordinal)
+            .Select(Data)
             .Where(d => d.Dataset is not null)
             .Select(d => (d.Dataset!, d.Version!.Value));
+
+    private IEnumerable<string> DataNamesUpstreamOf(PlanStep step, HashSet<string> seen)
+    {
+        foreach (var input in step.Inputs)
+        {
+            if (input.Source.StartsWith("data:", StringComparison.Ordinal)) yield return input.Source["data:".Length..];
+            else if (input.Source.StartsWith("step:", StringComparison.Ordinal)
+                     && SplitStepSource(input.Source).Step is var upstream && seen.Add(upstream)
+                     && plan.Steps.FirstOrDefault(s => s.Name == upstream) is { } producer)
+                foreach (var name in DataNamesUpstreamOf(producer, seen)) yield return name;
+        }
+    }
 
     private DataInput Data(string name) =>
         _data.GetOrAdd(name, n => new Lazy<DataInput>(() => ResolveData(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
@@ -54,7 +70,11 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             var full = Path.GetFullPath(d.Path, baseDirectory);
             if (!File.Exists(full) && !Directory.Exists(full))
                 throw MlpException.Invalid($"Data '{name}' points at '{d.Path}', which does not exist (resolved to '{full}').");
-            return new DataInput(full, _hashing.HashPath(full), null, null);
+            // Local data is registered as a dataset version (deduplicated by content) so runs and models record
+            // which version they consumed; the cache key keeps using the fast file-index hash.
+            var hash = _hashing.HashPath(full);
+            var registered = workspace.Datasets.Register(name, full, $"local data '{d.Path}' of pipeline '{plan.Pipeline}'");
+            return new DataInput(full, hash, name, registered.Version);
         }
         int? version = d.Version is null or "latest" ? null : int.Parse(d.Version, CultureInfo.InvariantCulture);
         var v = workspace.Datasets.Get(name, version);

@@ -27,7 +27,12 @@ public sealed class PlainProgress(TextWriter writer) : IRunProgress
     }
 
     /// <inheritdoc />
-    public void Output(string step, LogStream stream, string text) => Line(stream == LogStream.Stderr ? $"[{step}!] {text}" : $"[{step}] {text}");
+    public void Output(string step, LogStream stream, string text)
+    {
+        // ##mlp protocol lines are recorded in the step's run (mlp run metrics); echoing thousands of them buries the rest.
+        if (stream == LogStream.Stdout && text.StartsWith("##mlp[", StringComparison.Ordinal)) return;
+        Line(stream == LogStream.Stderr ? $"[{step}!] {text}" : $"[{step}] {text}");
+    }
 
     /// <inheritdoc />
     public void PipelineFinished(PipelineRunResult r) =>

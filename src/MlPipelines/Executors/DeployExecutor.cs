@@ -2,6 +2,7 @@ using MlPipelines.Core.Errors;
 using MlPipelines.Core.Registry;
 using MlPipelines.Endpoints.Daemon;
 using MlPipelines.Endpoints.Services;
+using MlPipelines.Pipelines;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Executors;
@@ -15,8 +16,8 @@ public sealed class DeployExecutor : IStepExecutor
 {
     /// <summary>Observation time of each traffic stage.</summary>
     public TimeSpan StageDuration { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Request sent through the pinned header before traffic moves (null: no smoke test).</summary>
-    public string? SmokeRequest { get; init; } = "{}";
+    /// <summary>Request sent through the pinned header before traffic moves when the step sets none (<c>.SmokeTest(json)</c>); null: no smoke test.</summary>
+    public string? SmokeRequest { get; init; }
     /// <summary>Starts the endpoint daemon; null resolves <c>mlp</c> via <see cref="DaemonCommandResolver"/>.</summary>
     public DaemonCommand? Daemon { get; init; }
 
@@ -33,7 +34,7 @@ public sealed class DeployExecutor : IStepExecutor
         var (model, tag) = ws.Images.Find(image) is { } record ? ($"{record.Model}:{record.ModelVersion}", record.Tag) : (image, null);
         var endpoints = new EndpointsContext
         {
-            Workspace = ws, Daemon = Daemon ?? DaemonCommandResolver.Resolve(ws.Info.Location), Who = $"pipeline run {context.ParentRunId}",
+            Workspace = ws, Daemon = Daemon ?? DaemonCommandResolver.Resolve(ws.Info.Location, Hosting.EndpointDaemonCommand.SelfHosted(ws.Info.Location)), Who = $"pipeline run {context.ParentRunId}",
         };
         var endpointService = new EndpointService(endpoints);
         var ct = context.CancellationToken;
@@ -43,20 +44,21 @@ public sealed class DeployExecutor : IStepExecutor
             context.Log.Info($"created endpoint '{created.Name}' at {created.Url}");
         }
         var modelVersion = ws.Models.Get(ModelRef.Parse(model));
-        if (ws.Endpoints.FindDeployment(settings.Endpoint, settings.Deployment) is { } existing)
+        // The step's deployments are '<name>' and '<name>-v<version>': a new model version rolls out beside the old one.
+        var family = ws.Endpoints.ListDeployments(settings.Endpoint)
+            .Where(d => d.Name == settings.Deployment || d.Name.StartsWith(settings.Deployment + "-v", StringComparison.Ordinal)).ToList();
+        if (family.FirstOrDefault(d => d.Model == modelVersion.Name && d.ModelVersion == modelVersion.Version) is { } same)
         {
-            if (existing.Model != modelVersion.Name || existing.ModelVersion != modelVersion.Version)
-                throw MlpException.Conflict($"Step '{context.Step.Name}': deployment '{settings.Deployment}' of endpoint '{settings.Endpoint}' already serves " +
-                    $"'{existing.Model}:{existing.ModelVersion}'; deploy '{modelVersion.Name}:{modelVersion.Version}' under a new deployment name (e.g. blue/green).");
-            context.Log.Info($"deployment '{settings.Deployment}' already serves {existing.Model}:{existing.ModelVersion}; nothing to do");
-            context.SetOutputValue("deployment", $"{settings.Endpoint}/{settings.Deployment}");
+            context.Log.Info($"deployment '{same.Name}' already serves {same.Model}:{same.ModelVersion}; nothing to do");
+            context.SetOutputValue("deployment", $"{settings.Endpoint}/{same.Name}");
             return StepResult.Success;
         }
+        var name = family.Any(d => d.Name == settings.Deployment) ? $"{settings.Deployment}-v{modelVersion.Version}" : settings.Deployment;
 
         var stages = settings.Stages.Where(s => s < settings.Traffic).Append(settings.Traffic).Where(s => s > 0).Distinct().ToList();
         var deployment = new NewDeployment
         {
-            Endpoint = settings.Endpoint, Name = settings.Deployment, Model = $"{modelVersion.Name}:{modelVersion.Version}",
+            Endpoint = settings.Endpoint, Name = name, Model = $"{modelVersion.Name}:{modelVersion.Version}",
             Target = settings.Target ?? "local", Image = tag,
         };
         if (stages.Count == 0)
@@ -68,13 +70,28 @@ public sealed class DeployExecutor : IStepExecutor
         {
             var result = await new RolloutService(endpoints).RunAsync(new RolloutOptions
             {
-                Deployment = deployment, Stages = stages, StageDuration = StageDuration, SmokeRequest = SmokeRequest,
+                // With no other deployment taking traffic there is nothing to protect: no observation time per stage.
+                Deployment = deployment, Stages = stages,
+                StageDuration = ws.Endpoints.FindEndpoint(settings.Endpoint)!.Traffic.Values.Any(v => v > 0) ? StageDuration : TimeSpan.Zero,
+                SmokeRequest = context.Step.Settings?.GetValueOrDefault(DeploySettingKeys.SmokeRequest) ?? SmokeRequest,
             }, ct);
             foreach (var step in result.Steps) context.Log.Info(step);
             if (!result.Succeeded) return StepResult.Failure(result.Message);
             context.Log.Info(result.Message);
+            await RetireReplacedAsync(endpoints, settings.Endpoint, family, context);
         }
-        context.SetOutputValue("deployment", $"{settings.Endpoint}/{settings.Deployment}");
+        context.SetOutputValue("deployment", $"{settings.Endpoint}/{name}");
         return StepResult.Success;
+    }
+
+    /// <summary>After a full rollout, the step's older deployments that no longer get traffic are deleted (their processes stop).</summary>
+    private static async Task RetireReplacedAsync(EndpointsContext endpoints, string endpoint, IReadOnlyList<Core.Endpoints.DeploymentRecord> previous, StepContext context)
+    {
+        var traffic = endpoints.Store.FindEndpoint(endpoint)?.Traffic ?? new Dictionary<string, int>();
+        foreach (var old in previous.Where(d => traffic.GetValueOrDefault(d.Name) == 0))
+        {
+            await new DeploymentService(endpoints).DeleteAsync(endpoint, old.Name, ct: context.CancellationToken);
+            context.Log.Info($"deleted deployment '{old.Name}' ({old.Model}:{old.ModelVersion}), which no longer gets traffic");
+        }
     }
 }
