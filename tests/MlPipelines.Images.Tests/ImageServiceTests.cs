@@ -96,6 +96,28 @@ public sealed class ImageServiceTests : IDisposable
     }
 
     [Fact]
+    public void Render_ScorePyModel_PythonImageWithDotnetRuntimeFromWorkspaceSetting()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_ws.Root, "py")).FullName;
+        File.WriteAllText(Path.Combine(dir, "score.py"), "def init():\n    pass\n\ndef run(raw_data):\n    return raw_data\n");
+        File.WriteAllText(Path.Combine(dir, "requirements.txt"), "numpy\n");
+        using var ws = _ws.Open();
+        ws.Models.Register(new NewModelVersion { Name = "py", LocalPath = dir, Flavor = "sklearn" });
+        ws.SetSetting(ImageService.DotnetBaseSetting, "corp/aspnet:10");
+        ws.SetSetting(ImageService.PythonBaseSetting, "corp/python:3.11");
+
+        var ctx = new ImageService(ws).Render(ModelRef.Parse("py:1"));
+
+        var dockerfile = File.ReadAllText(Path.Combine(ctx.Directory, "Dockerfile"));
+        Assert.Equal("corp/python:3.11", ctx.BaseImage);
+        Assert.Contains("FROM corp/aspnet:10 AS dotnet", dockerfile);
+        Assert.Contains("FROM corp/python:3.11", dockerfile);
+        Assert.Contains("MLP_SCORE_PY=/app/scorer/score.py", dockerfile);
+        Assert.Contains("pip install --no-cache-dir -r /app/requirements.txt", dockerfile);
+        Assert.Contains(ctx.Files, f => f.Key == "requirements.txt");
+    }
+
+    [Fact]
     public void Render_ModelWithoutScorer_FailsNamingWhatIsExpected()
     {
         var dir = Directory.CreateDirectory(Path.Combine(_ws.Root, "plain")).FullName;
