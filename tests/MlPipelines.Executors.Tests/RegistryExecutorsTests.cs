@@ -68,7 +68,7 @@ public sealed class RegistryExecutorsTests : IDisposable
         Assert.Equal("accuracy 0.50 < 0.90", _f.Run(result, "evaluate").Tags[EvaluateExecutor.GateSummaryTag]);
         Assert.Equal(RunStatus.Skipped, result["register"].Status);
         Assert.Equal(RunStatus.Skipped, result["promote"].Status);
-        Assert.Contains("evaluate.passed", result["register"].Reason);
+        Assert.Equal("gate: accuracy 0.50 < 0.90", result["register"].Reason);
         Assert.Empty(_f.Workspace.Models.List());
     }
 

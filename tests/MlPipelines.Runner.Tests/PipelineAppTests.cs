@@ -107,6 +107,8 @@ public sealed class PipelineAppTests : IDisposable
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(App);
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // The demo's data lives in the test's temp folder, not next to the program.
+        if (args.Length > 0 && args[0] is "run" or "plan") { psi.ArgumentList.Add("--base-dir"); psi.ArgumentList.Add("."); }
         psi.Environment["CI"] = "true";
         psi.Environment.Remove("MLP_WORKSPACE");
         return Process.Start(psi)!;

@@ -22,7 +22,7 @@ internal static class PlanCommand
                 foreach (var s in compiled.Plan.Steps) host.Out.WriteLine($"{s.Name.PadRight(w)}  run    (no workspace yet)");
                 return Task.FromResult(ExitCodes.Success);
             }
-            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
+            var baseDir = common.BaseDirectoryOf(parse, host);
             var options = new PipelineRunOptions
             {
                 Workspace = ws,

@@ -26,7 +26,7 @@ internal static class RunCommand
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-            var baseDir = host.PlanDirectory; // relative data paths and commands resolve against the pipeline project, wherever it is run from
+            var baseDir = common.BaseDirectoryOf(parse, host);
             var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
             var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
             var computeTargets = host.ComputeTargets();
