@@ -1,4 +1,4 @@
-using MlPipelines.Compute;
+using System.Diagnostics;
 using MlPipelines.Core.Errors;
 using MlPipelines.Pipelines;
 
@@ -40,9 +40,14 @@ internal sealed class BuildPipeline(IReadOnlyList<string> requested, bool skipDe
         foreach (var command in commands)
         {
             ctx.Log("> " + string.Join(' ', command));
-            var job = new ComputeJob(command[0], command[1..]) { WorkingDirectory = root };
-            var result = await new LocalProcessTarget().RunAsync(job, new ComputeObserver { OnOutput = line => ctx.Log(line.Text) }, ctx.CancellationToken);
-            if (!result.Succeeded) throw MlpException.Failed($"'{string.Join(' ', command)}' ended with {result.Reason()}");
+            // The tool writes straight to this console (live displays, colours, test summaries stay as they are).
+            var psi = new ProcessStartInfo(command[0]) { WorkingDirectory = root, UseShellExecute = false };
+            foreach (var a in command[1..]) psi.ArgumentList.Add(a);
+            using var process = Process.Start(psi) ?? throw MlpException.Failed($"Could not start '{command[0]}'.");
+            await using (ctx.CancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
+                await process.WaitForExitAsync(CancellationToken.None);
+            ctx.CancellationToken.ThrowIfCancellationRequested();
+            if (process.ExitCode != 0) throw MlpException.Failed($"'{string.Join(' ', command)}' exited with code {process.ExitCode}");
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed class ImageServiceTests : IDisposable
     {
         _ws.RegisterSumModel();
         using var ws = _ws.Open();
-        var service = new ImageService(ws);
+        var service = new ImageService(ws) { EnvironmentVariables = _ => null };
 
         var first = service.Render(ModelRef.Parse("sum@champion"));
         var second = service.Render(ModelRef.Parse("sum:1"));
@@ -42,7 +42,7 @@ public sealed class ImageServiceTests : IDisposable
         _ws.RegisterSumModel(factor: 2);
         _ws.RegisterSumModel(factor: 3);
         using var ws = _ws.Open();
-        var service = new ImageService(ws);
+        var service = new ImageService(ws) { EnvironmentVariables = _ => null };
 
         Assert.NotEqual(service.Render(ModelRef.Parse("sum:1")).Tag, service.Render(ModelRef.Parse("sum:2")).Tag);
     }
@@ -52,7 +52,7 @@ public sealed class ImageServiceTests : IDisposable
     {
         _ws.RegisterSumModel();
         using var ws = _ws.Open();
-        var service = new ImageService(ws);
+        var service = new ImageService(ws) { EnvironmentVariables = _ => null };
         var model = ModelRef.Parse("sum@champion");
 
         Assert.Equal(ImageContextRequest.DefaultDotnetBaseImage, service.Render(model).BaseImage);
@@ -106,7 +106,7 @@ public sealed class ImageServiceTests : IDisposable
         ws.SetSetting(ImageService.DotnetBaseSetting, "corp/aspnet:10");
         ws.SetSetting(ImageService.PythonBaseSetting, "corp/python:3.11");
 
-        var ctx = new ImageService(ws).Render(ModelRef.Parse("py:1"));
+        var ctx = new ImageService(ws) { EnvironmentVariables = _ => null }.Render(ModelRef.Parse("py:1"));
 
         var dockerfile = File.ReadAllText(Path.Combine(ctx.Directory, "Dockerfile"));
         Assert.Equal("corp/python:3.11", ctx.BaseImage);

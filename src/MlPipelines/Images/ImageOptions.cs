@@ -7,7 +7,7 @@ namespace MlPipelines.Images;
 /// <summary>How <see cref="ImageService"/> renders and builds the image of a model.</summary>
 public sealed record ImageOptions
 {
-    /// <summary>Base image; null uses the workspace setting <c>image.dotnet.base</c> / <c>image.python.base</c>, then the default.</summary>
+    /// <summary>Base image; null uses <c>$MLP_IMAGE_DOTNET_BASE</c> / <c>$MLP_IMAGE_PYTHON_BASE</c>, then the workspace setting <c>image.dotnet.base</c> / <c>image.python.base</c>, then the default.</summary>
     public string? BaseImage { get; init; }
     /// <summary>Folder to render the context into; null uses <c>SCRATCH/images/HASH</c> of the workspace.</summary>
     public string? OutputDirectory { get; init; }

@@ -21,6 +21,19 @@ public sealed class ImageService(IWorkspace workspace, DockerEndpoint? engine = 
     /// <summary>Workspace setting naming the base image of score.py images.</summary>
     public const string PythonBaseSetting = "image.python.base";
 
+    /// <summary>
+    /// A base image from the environment (<c>MLP_IMAGE_DOTNET_BASE</c> / <c>MLP_IMAGE_PYTHON_BASE</c>, e.g. a mirror on a
+    /// machine that cannot pull from the internet), else the workspace setting, else null (the template default).
+    /// </summary>
+    private string? Configured(IReadOnlyDictionary<string, string> settings, string setting)
+    {
+        var variable = setting == PythonBaseSetting ? "MLP_IMAGE_PYTHON_BASE" : "MLP_IMAGE_DOTNET_BASE";
+        return EnvironmentVariables(variable) is { Length: > 0 } fromEnv ? fromEnv : settings.GetValueOrDefault(setting);
+    }
+
+    /// <summary>Reads environment variables (the process environment by default; tests pass their own).</summary>
+    public Func<string, string?> EnvironmentVariables { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Renders the build context of <paramref name="model"/> (no engine involved, nothing recorded).</summary>
     public RenderedImageContext Render(ModelRef model, ImageOptions? options = null)
     {
@@ -85,8 +98,8 @@ public sealed class ImageService(IWorkspace workspace, DockerEndpoint? engine = 
             ScorerPath = scorer.Path,
             ScorerType = scorer.TypeName,
             RequirementsFile = requirements is not null && File.Exists(requirements) ? requirements : null,
-            BaseImage = options.BaseImage ?? settings.GetValueOrDefault(python ? PythonBaseSetting : DotnetBaseSetting),
-            DotnetRuntimeImage = settings.GetValueOrDefault(DotnetBaseSetting) ?? ImageContextRequest.DefaultDotnetBaseImage,
+            BaseImage = options.BaseImage ?? Configured(settings, python ? PythonBaseSetting : DotnetBaseSetting),
+            DotnetRuntimeImage = Configured(settings, DotnetBaseSetting) ?? ImageContextRequest.DefaultDotnetBaseImage,
             HostDirectory = hostDir,
             UserTemplatesDirectory = options.TemplatesDirectory is { } t ? Path.GetFullPath(t) : null,
             SignatureJson = version.SignatureJson,
