@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Hashing;
@@ -18,7 +17,7 @@ internal sealed class FileHashing(IStepCache cache)
 
     public string HashFile(FileInfo file)
     {
-        var inode = InodeOf(file.FullName);
+        var inode = FileIdentity.InodeOf(file.FullName);
         var mtime = file.LastWriteTimeUtc.Ticks;
         var known = cache.FindFileHash(file.FullName, file.Length, mtime, inode);
         if (known is not null) return known;
@@ -57,20 +56,4 @@ internal sealed class FileHashing(IStepCache cache)
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
-
-    private static long InodeOf(string path)
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        try
-        {
-            // struct stat on Linux x86-64 and arm64 starts with st_dev (8 bytes) then st_ino (8 bytes).
-            var buffer = new byte[256];
-            return stat(path, buffer) != 0 ? 0 : BitConverter.ToInt64(buffer, 8);
-        }
-        catch (EntryPointNotFoundException) { return 0; }
-        catch (DllNotFoundException) { return 0; }
-    }
-
-    [DllImport("libc", EntryPoint = "stat", SetLastError = true, CharSet = CharSet.Ansi)]
-    private static extern int stat(string path, byte[] buf);
 }

@@ -1,14 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace MlPipelines.Workspace.Files;
+namespace MlPipelines.Core.Hashing;
 
 /// <summary>Size, modification time and inode of a file: the key of the file-hash index.</summary>
-internal readonly record struct FileIdentity(string FullPath, long Size, long MtimeTicks, long Inode)
+public readonly record struct FileIdentity(string FullPath, long Size, long MtimeTicks, long Inode)
 {
+    /// <summary>The identity of a file as it is now (inode 0 where the platform has none).</summary>
     public static FileIdentity Of(FileInfo file) =>
         new(file.FullName, file.Length, file.LastWriteTimeUtc.Ticks, InodeOf(file.FullName));
 
-    private static long InodeOf(string path)
+    /// <summary>The inode number of a file on Linux; 0 elsewhere or when it cannot be read.</summary>
+    public static long InodeOf(string path)
     {
         if (!OperatingSystem.IsLinux()) return 0;
         try
