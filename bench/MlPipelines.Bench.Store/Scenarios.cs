@@ -61,7 +61,7 @@ internal static class Scenarios
         var list = Measure.MedianMs(o.Iterations, () => ws.Models.List(), out var listCpu);
         yield return new BenchResult($"model list (latest of {ws.Models.List().Count} models, {o.Versions:N0} versions)", list, "ms", "<= 200 ms", list <= 200, listCpu);
         var versions = Measure.MedianMs(o.Iterations, () => ws.Models.Versions("big"), out var versionsCpu);
-        yield return new BenchResult($"model versions of 'big' ({ws.Models.Versions("big").Count:N0} versions, files/tags/metrics)", versions, "ms", "<= 200 ms", versions <= 200, versionsCpu);
+        yield return new BenchResult($"model versions of 'big' ({ws.Models.Versions("big").Count:N0} versions, files/tags/metrics)", versions, "ms", "(info)", null, versionsCpu);
         var get = Measure.MedianMs(o.Iterations, () => ws.Models.Get(ModelRef.Parse("big@champion")));
         yield return new BenchResult("model get big@champion", get, "ms", "(info)");
     }

@@ -121,7 +121,7 @@ public sealed partial class LocalWorkspace : IWorkspace
         return _db.Read(s => new WorkspaceStats(
             Experiments: (int)s.Long("SELECT COUNT(*) FROM experiments")!,
             Runs: (int)s.Long("SELECT COUNT(*) FROM runs")!,
-            MetricPoints: s.Long("SELECT COUNT(*) FROM metrics")!.Value,
+            MetricPoints: s.Long("SELECT (SELECT COALESCE(SUM(count), 0) FROM metric_chunks) + (SELECT COUNT(*) FROM metrics)")!.Value,
             Datasets: (int)s.Long("SELECT COUNT(DISTINCT name) FROM datasets")!,
             Models: (int)s.Long("SELECT COUNT(DISTINCT name) FROM models")!,
             Images: (int)s.Long("SELECT COUNT(*) FROM images")!,

@@ -138,6 +138,23 @@ public class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void GetMetrics_RowsFromOlderSchema_StillRead()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        _ws.Runs.LogMetrics(id, [new("acc", 0.5, 1, DateTimeOffset.UtcNow)]);
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.Combine(".mlp", "workspace.db")};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "INSERT INTO metrics(run_key, name, step, value, special, ts) SELECT key, 'acc', 0, 0.25, 0, 0 FROM runs WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", id);
+            cmd.ExecuteNonQuery();
+        }
+        Assert.Equal([0.25, 0.5], _ws.Runs.GetMetrics(id, "acc").Select(p => p.Value));
+        Assert.Equal(2, _ws.Stats().MetricPoints);
+    }
+
+    [Fact]
     public void LogMetrics_History_KeptAndLatestIsHighestStep()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;

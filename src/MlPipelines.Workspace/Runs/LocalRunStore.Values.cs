@@ -64,46 +64,31 @@ internal sealed partial class LocalRunStore
         });
     }
 
-    /// <summary>
-    /// Inserts all points with one statement: the batch is passed as one JSON array and expanded by SQLite's json_each,
-    /// which costs far less per point than binding six parameters per row. Values travel as IEEE bits (see mlp_f64); NaN and
-    /// infinities as the special flag.
-    /// </summary>
     private static void InsertMetricRows(DbSession s, long key, IReadOnlyList<MetricPoint> points)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(points.Count * 48 + 16);
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        foreach (var group in points.GroupBy(p => p.Name, StringComparer.Ordinal))
         {
-            w.WriteStartArray();
-            foreach (var p in points)
-            {
-                var (_, special) = MetricValues.Encode(p.Value);
-                w.WriteStartArray();
-                w.WriteStringValue(p.Name);
-                w.WriteNumberValue(p.Step);
-                if (special == 0) w.WriteNumberValue(BitConverter.DoubleToInt64Bits(p.Value)); else w.WriteNullValue();
-                w.WriteNumberValue(special);
-                w.WriteNumberValue(p.Timestamp.ToUnixTimeMilliseconds());
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
+            var list = group.ToList();
+            s.Exec("INSERT INTO metric_chunks(run_key, name, count, points) VALUES($p0, $p1, $p2, $p3)", key, group.Key, list.Count, MetricChunks.Encode(list));
         }
-        s.Exec("""
-            INSERT INTO metrics(run_key, name, step, value, special, ts)
-            SELECT $p0, value ->> 0, value ->> 1,
-                   CASE value ->> 3 WHEN 0 THEN mlp_f64(value ->> 2) WHEN 2 THEN 9e999 WHEN 3 THEN -9e999 END, value ->> 3, value ->> 4
-            FROM json_each($p1)
-            """, key, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) => db.Read(s =>
     {
         var key = KeyOf(s, runId);
+        var points = new List<MetricPoint>();
+        var chunks = name is null
+            ? s.Query("SELECT name, points FROM metric_chunks WHERE run_key = $p0 ORDER BY id", r => (r.GetString(0), (byte[])r.GetValue(1)), key)
+            : s.Query("SELECT name, points FROM metric_chunks WHERE run_key = $p0 AND name = $p1 ORDER BY id", r => (r.GetString(0), (byte[])r.GetValue(1)), key, name);
+        foreach (var (n, blob) in chunks) MetricChunks.Decode(n, blob, points);
+        // Rows written by schema 1-2 (one row per point).
         static MetricPoint Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new(r.GetString(0),
             MetricValues.Decode(r.IsDBNull(1) ? null : r.GetDouble(1), r.GetInt64(2)), r.GetInt64(3), r.Time(4));
-        return name is null
-            ? s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 ORDER BY name, step, ts, rowid", Map, key)
-            : s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 AND name = $p1 ORDER BY step, ts, rowid", Map, key, name);
+        points.AddRange(name is null
+            ? s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0", Map, key)
+            : s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 AND name = $p1", Map, key, name));
+        // Stable sort: points of equal step and time keep the order they were logged in.
+        return points.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Step).ThenBy(p => p.Timestamp).ToList();
     });
 
     /// <summary>The highest step logged per metric (so a protocol line without a step continues the series).</summary>

@@ -49,17 +49,17 @@ internal static class RunRows
         });
     }
 
-    /// <summary>Fills params, tags and latest metrics of the given rows with three queries in total.</summary>
+    /// <summary>Fills params, tags and latest metrics of the given rows with three queries in total (the key list drives primary-key lookups).</summary>
     public static List<RunInfo> Complete(DbSession s, IReadOnlyList<Row> rows)
     {
         if (rows.Count == 0) return [];
         var keys = JsonSerializer.Serialize(rows.Select(r => r.Key));
-        var pars = Group(s.Query("SELECT run_key, name, value FROM params WHERE run_key IN (SELECT value FROM json_each($p0))",
+        var pars = Group(s.Query("SELECT c.run_key, c.name, c.value FROM json_each($p0) j CROSS JOIN params c WHERE c.run_key = j.value",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), keys));
-        var tags = Group(s.Query("SELECT run_key, name, value FROM tags WHERE run_key IN (SELECT value FROM json_each($p0))",
+        var tags = Group(s.Query("SELECT c.run_key, c.name, c.value FROM json_each($p0) j CROSS JOIN tags c WHERE c.run_key = j.value",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), keys));
         var metrics = new Dictionary<long, Dictionary<string, double>>();
-        foreach (var (key, name, value) in s.Query("SELECT run_key, name, value, special FROM latest_metrics WHERE run_key IN (SELECT value FROM json_each($p0))",
+        foreach (var (key, name, value) in s.Query("SELECT c.run_key, c.name, c.value, c.special FROM json_each($p0) j CROSS JOIN latest_metrics c WHERE c.run_key = j.value",
                      r => (r.GetInt64(0), r.GetString(1), MetricValues.Decode(r.IsDBNull(2) ? null : r.GetDouble(2), r.GetInt64(3))), keys))
         {
             if (!metrics.TryGetValue(key, out var d)) metrics[key] = d = new Dictionary<string, double>(StringComparer.Ordinal);

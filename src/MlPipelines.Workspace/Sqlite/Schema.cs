@@ -107,6 +107,12 @@ internal static class Schema
         CREATE TABLE model_names(name TEXT PRIMARY KEY, last_version INTEGER NOT NULL) WITHOUT ROWID;
         INSERT INTO model_names(name, last_version) SELECT name, MAX(version) FROM models GROUP BY name;
         """,
+        // 3: metric history in chunks (one row per metric per batch); rows of the 'metrics' table are still read.
+        """
+        CREATE TABLE metric_chunks(id INTEGER PRIMARY KEY, run_key INTEGER NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+          name TEXT NOT NULL, count INTEGER NOT NULL, points BLOB NOT NULL);
+        CREATE INDEX metric_chunks_run_name ON metric_chunks(run_key, name);
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>

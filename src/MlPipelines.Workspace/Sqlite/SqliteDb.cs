@@ -32,9 +32,6 @@ internal sealed class SqliteDb : IDisposable
         }.ToString();
         _conn = new SqliteConnection(cs);
         _conn.Open();
-        // Doubles travel through JSON batches as their IEEE bits (an int64): SQLite's text-to-double conversion is not
-        // always correctly rounded, the bits are exact.
-        _conn.CreateFunction("mlp_f64", (long bits) => BitConverter.Int64BitsToDouble(bits), isDeterministic: true);
         Retry(() =>
         {
             Pragma($"PRAGMA busy_timeout={BusyTimeoutMs};");
