@@ -47,6 +47,25 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             .Where(d => d.Dataset is not null)
             .Select(d => (d.Dataset!, d.Version!.Value));
 
+    /// <summary>
+    /// The environment a step's results come from, for lineage: its own, else the nearest upstream step's (a packaging
+    /// code step inherits its training step's), as <c>name@hash</c>; null when no step on the way declares one.
+    /// </summary>
+    internal string? EnvironmentOf(PlanStep step)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<PlanStep>([step]);
+        while (queue.TryDequeue(out var current))
+        {
+            if (!seen.Add(current.Name)) continue;
+            if (current.Environment is { } name)
+                return plan.Environments.FirstOrDefault(e => e.Name == name) is { } env ? $"{name}@{env.Hash[..12]}" : name;
+            foreach (var input in current.Inputs.Where(i => i.Source.StartsWith("step:", StringComparison.Ordinal)))
+                if (plan.Steps.FirstOrDefault(x => x.Name == SplitStepSource(input.Source).Step) is { } producer) queue.Enqueue(producer);
+        }
+        return null;
+    }
+
     private IEnumerable<string> DataNamesUpstreamOf(PlanStep step, HashSet<string> seen)
     {
         foreach (var input in step.Inputs)

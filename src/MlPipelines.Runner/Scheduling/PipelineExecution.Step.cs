@@ -58,7 +58,9 @@ internal sealed partial class PipelineExecution
             return;
         }
 
-        s.RunId = runs.CreateRun(StepRun(step, RunStatus.Running, new Dictionary<string, string> { ["mlp.cache_key"] = key })).Id;
+        var tags = new Dictionary<string, string> { ["mlp.cache_key"] = key };
+        if (_inputs.EnvironmentOf(step) is { } environment) tags["mlp.environment"] = environment;
+        s.RunId = runs.CreateRun(StepRun(step, RunStatus.Running, tags)).Id;
         foreach (var (dataset, version) in _inputs.DatasetsUsedBy(step)) runs.AddDatasetInput(s.RunId, dataset, version);
         lock (_runningRuns) _runningRuns.Add(s.RunId);
         _o.Progress.StepChanged(new StepProgress(step.Name, RunStatus.Running, null, null, null));
