@@ -34,12 +34,13 @@ public class ExamplePipelineTests
             Assert.Contains("[invoke] Prediction from deployment 'blue': {\"predictions\":[\"virginica\"]", first.Stdout);
             Assert.Contains("[promote] iris@champion: (none) → 1", first.Stdout);
 
+            StopEndpoints(tmp.Path); // the second run must bring the stopped endpoint back
             var second = RunPipeline("Iris", "Iris.Pipeline", tmp.Path);
             Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
             foreach (var step in new[] { "profile", "train", "package", "evaluate", "register", "image" })
                 Assert.Contains($"[{step}] reused (from run ", second.Stdout);
             Assert.Contains("[promote] skipped (gate: accuracy", second.Stdout);
-            Assert.Contains("[deploy] deployment 'blue' already serves iris:1; nothing to do", second.Stdout);
+            Assert.Contains("[deploy] deployment 'blue' already serves iris:1 (Healthy); nothing to do", second.Stdout);
             Assert.Contains("[invoke] Prediction from deployment 'blue'", second.Stdout);
         }
         finally { StopEndpoints(tmp.Path); }

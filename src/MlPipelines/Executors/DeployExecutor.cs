@@ -49,7 +49,10 @@ public sealed class DeployExecutor : IStepExecutor
             .Where(d => d.Name == settings.Deployment || d.Name.StartsWith(settings.Deployment + "-v", StringComparison.Ordinal)).ToList();
         if (family.FirstOrDefault(d => d.Model == modelVersion.Name && d.ModelVersion == modelVersion.Version) is { } same)
         {
-            context.Log.Info($"deployment '{same.Name}' already serves {same.Model}:{same.ModelVersion}; nothing to do");
+            // The endpoints may have been stopped since ('mlp endpoint stop', a reboot): make sure they serve again.
+            await endpointService.StartAllAsync(ct);
+            var current = await new DeploymentService(endpoints).WaitHealthyAsync(ws.Endpoints.FindDeployment(settings.Endpoint, same.Name) ?? same, ct);
+            context.Log.Info($"deployment '{same.Name}' already serves {same.Model}:{same.ModelVersion} ({current.Status}); nothing to do");
             context.SetOutputValue("deployment", $"{settings.Endpoint}/{same.Name}");
             return StepResult.Success;
         }

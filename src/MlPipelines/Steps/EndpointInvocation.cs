@@ -27,7 +27,13 @@ public static class EndpointInvocation
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (endpoint.AuthMode == "key") request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.PrimaryKey);
         if (deployment is not null) request.Headers.Add("azureml-model-deployment", deployment);
-        using var response = await http.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try { response = await http.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false); }
+        catch (HttpRequestException e)
+        {
+            throw MlpException.Unavailable($"Endpoint '{endpointName}' at {endpoint.Url} is not answering ({e.Message}); start the workspace's endpoints with 'mlp endpoint start'.", e);
+        }
+        using var _ = response;
         var body = await response.Content.ReadAsStringAsync(ctx.CancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw MlpException.Failed($"Endpoint '{endpointName}' answered {(int)response.StatusCode}: {body}");
