@@ -7,8 +7,8 @@ internal static class Targets
     [
         new("compile", "Restore and build the whole solution.", [],
             ["dotnet", "build", "MlPipelines.sln", "-nologo", "-v", "q"]),
-        new("test", "Run every test project (integration tests skip, with a reason, when their service is absent).", ["compile"],
-            ["dotnet", "test", "MlPipelines.sln", "--no-build", "-nologo"]),
+        new("test", "Run every test project; each test is listed, and a skipped integration test prints why (service absent).", ["compile"],
+            ["dotnet", "test", "MlPipelines.sln", "--no-build", "-nologo", "--logger", "console;verbosity=normal"]),
         new("pack", "Pack the mlp .NET tool and the MlPipelines libraries into artifacts/packages.", ["compile"],
             ["dotnet", "pack", "MlPipelines.sln", "-nologo", "-v", "q", "-c", "Release", "-o", "artifacts/packages"]),
         new("demo", "Run the Iris example pipeline end to end on the embedded default workspace (.mlp/ here): train → … → deploy → predict.", [],
