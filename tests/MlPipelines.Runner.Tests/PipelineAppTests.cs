@@ -6,10 +6,10 @@ using MlPipelines.Workspace;
 
 namespace MlPipelines.Runner.Tests;
 
-/// <summary>The pipeline program host, exercised as a real process (DemoApp) in a temp folder.</summary>
+/// <summary>The pipeline program host, exercised as a real process: pipelines/TextFeatures with its data in a temp folder.</summary>
 public sealed class PipelineAppTests : IDisposable
 {
-    private static readonly string App = Path.Combine(AppContext.BaseDirectory, "MlPipelines.Runner.Tests.DemoApp.dll");
+    private static readonly string App = Path.Combine(AppContext.BaseDirectory, "TextFeatures.Pipeline.dll");
     private readonly string _dir = Directory.CreateTempSubdirectory("mlp-app-").FullName;
 
     public PipelineAppTests()
@@ -26,7 +26,7 @@ public sealed class PipelineAppTests : IDisposable
     [Fact]
     public async Task Compile_Check_CommittedDemoPlanIsUpToDate()
     {
-        // Fails when DemoPipeline changes without re-running 'compile' (the committed plan is stale).
+        // Fails when TextFeaturesPipeline changes without re-running 'compile' (the committed plan is stale).
         var (code, output) = await RunAppAsync("compile", "--check");
         Assert.True(code == ExitCodes.Success, output);
         Assert.Contains("is up to date (5 steps)", output);
@@ -35,7 +35,7 @@ public sealed class PipelineAppTests : IDisposable
     [Fact]
     public async Task Compile_Check_StalePlan_ExitsOneAndWriteFixesIt()
     {
-        File.WriteAllText(Path.Combine(_dir, "demo.plan.json"), "{}\n");
+        File.WriteAllText(Path.Combine(_dir, "text-features.plan.json"), "{}\n");
         var (stale, staleOutput) = await RunAppAsync("compile", "--check", "--output", _dir);
         var (written, _) = await RunAppAsync("compile", "--output", _dir);
         var (fresh, _) = await RunAppAsync("compile", "--check", "--output", _dir);
@@ -44,7 +44,7 @@ public sealed class PipelineAppTests : IDisposable
         Assert.Contains("is stale", staleOutput);
         Assert.Equal(ExitCodes.Success, written);
         Assert.Equal(ExitCodes.Success, fresh);
-        Assert.Contains("\"schema\": \"mlp.plan/v1\"", File.ReadAllText(Path.Combine(_dir, "demo.plan.json")));
+        Assert.Contains("\"schema\": \"mlp.plan/v1\"", File.ReadAllText(Path.Combine(_dir, "text-features.plan.json")));
     }
 
     [Fact]
@@ -58,6 +58,40 @@ public sealed class PipelineAppTests : IDisposable
         Assert.Contains("[report] hello", firstOut);
         Assert.True(second == ExitCodes.Success, secondOut);
         Assert.Contains("0 ran, 5 reused", secondOut);
+    }
+
+    [Fact]
+    public async Task Run_InputFileChanged_RerunsOnlyTheStepsWhoseInputsChanged()
+    {
+        var (first, firstOut) = await RunAppAsync("run");
+        Assert.True(first == ExitCodes.Success, firstOut);
+        // 'ABC' upper-cases to the same 'clean' file as 'abc': prep reruns, everything after it is reused by content.
+        File.WriteAllText(Path.Combine(_dir, "data", "raw.txt"), "ABC\n");
+        var (plan, planOut) = await RunAppAsync("plan");
+        var (second, secondOut) = await RunAppAsync("run");
+
+        Assert.Equal(ExitCodes.Success, plan);
+        Assert.Contains("input 'raw'", planOut);
+        Assert.True(second == ExitCodes.Success, secondOut);
+        Assert.Contains("1 ran, 4 reused", secondOut);
+        foreach (var step in new[] { "featA", "featB", "train", "report" }) Assert.Contains($"[{step}] reused (from run ", secondOut);
+    }
+
+    [Fact]
+    public async Task Run_StepFailsThenResumeAfterFix_RerunsOnlyWhatDidNotComplete()
+    {
+        var (failed, failedOut) = await RunAppAsync("run", "--param", "TrainSeconds=-1"); // 'sleep -1' fails
+        Assert.True(failed == ExitCodes.Failed, failedOut);
+        Assert.Contains("[report] skipped (upstream 'train' failed)", failedOut);
+        string failedRun;
+        using (var ws = LocalWorkspace.Open(_dir))
+            failedRun = Assert.Single(ws.Runs.QueryRuns(new RunQuery()), r => r.Kind == "pipeline").Id;
+
+        var (resumed, resumedOut) = await RunAppAsync("run", "--resume", failedRun);
+
+        Assert.True(resumed == ExitCodes.Success, resumedOut);
+        foreach (var step in new[] { "prep", "featA", "featB" }) Assert.Contains($"[{step}] reused (from run ", resumedOut);
+        Assert.Contains("[report] hello", resumedOut);
     }
 
     [Fact]

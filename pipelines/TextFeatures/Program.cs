@@ -1,0 +1,4 @@
+using MlPipelines;
+using TextFeaturesExample;
+
+return await PipelineApp.RunAsync<TextFeaturesPipeline>(args);

@@ -1,4 +1,0 @@
-using MlPipelines;
-using MlPipelines.Runner.Tests.DemoApp;
-
-return await PipelineApp.RunAsync<DemoPipeline>(args);
