@@ -19,11 +19,13 @@ public sealed class MlpRun : IDisposable
     private readonly bool _ownsRun;
     private readonly MetricBuffer _metrics;
     private readonly Timer? _heartbeat;
+    private readonly bool _ownsWorkspace;
     private bool _ended;
 
-    private MlpRun(IWorkspace workspace, RunInfo run, bool ownsRun, TrackingOptions options)
+    private MlpRun(IWorkspace workspace, RunInfo run, bool ownsRun, TrackingOptions options, bool ownsWorkspace = true)
     {
         _workspace = workspace;
+        _ownsWorkspace = ownsWorkspace;
         Info = run;
         _ownsRun = ownsRun;
         _metrics = new MetricBuffer(workspace.Runs, run.Id, options.BatchSize, options.FlushInterval);
@@ -69,10 +71,8 @@ public sealed class MlpRun : IDisposable
     public static MlpRun StartIn(IWorkspace workspace, string experiment, string? name = null, TrackingOptions? options = null)
     {
         var run = workspace.Runs.CreateRun(new NewRun(Names.Validate("experiment", experiment), name, Kind: "run") { Status = RunStatus.Running });
-        return new MlpRun(workspace, run, ownsRun: true, options ?? new TrackingOptions()) { _leaveWorkspaceOpen = true };
+        return new MlpRun(workspace, run, ownsRun: true, options ?? new TrackingOptions(), ownsWorkspace: false);
     }
-
-    private bool _leaveWorkspaceOpen;
 
     /// <summary>Appends a metric point (batched). Without <paramref name="step"/> the next step of that metric is used.</summary>
     public void LogMetric(string name, double value, long? step = null) => _metrics.Add(Names.Validate("metric", name), value, step);
@@ -139,6 +139,6 @@ public sealed class MlpRun : IDisposable
     {
         End(RunStatus.Completed, null);
         _metrics.Dispose();
-        if (!_leaveWorkspaceOpen) _workspace.Dispose();
+        if (_ownsWorkspace) _workspace.Dispose();
     }
 }
