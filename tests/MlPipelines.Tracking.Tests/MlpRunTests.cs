@@ -64,3 +64,32 @@ public class MlpRunTests
         Assert.Equal("diverged", info.StatusReason);
     }
 }
+
+public class MlpRunAttachTests
+{
+    [Fact]
+    public void Start_InsideARun_AttachesToItAndLeavesItsStatusToItsOwner()
+    {
+        using var tmp = new TempWorkspace();
+        var owner = tmp.Workspace.Runs.CreateRun(new NewRun("exp", "submitted") { Status = RunStatus.Running });
+        Environment.SetEnvironmentVariable("MLP_RUN_ID", owner.Id);
+        Environment.SetEnvironmentVariable("MLP_WORKSPACE", tmp.Workspace.Info.Location);
+        try
+        {
+            using (var run = MlpRun.Start(experiment: "other"))
+            {
+                Assert.Equal(owner.Id, run.Id);
+                run.LogMetric("acc", 0.5);
+            }
+            var after = tmp.Workspace.Runs.GetRun(owner.Id);
+            Assert.Equal(RunStatus.Running, after.Status);
+            Assert.Equal(0.5, after.LatestMetrics["acc"]);
+            Assert.Single(tmp.Workspace.Runs.QueryRuns(new RunQuery()));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MLP_RUN_ID", null);
+            Environment.SetEnvironmentVariable("MLP_WORKSPACE", null);
+        }
+    }
+}
