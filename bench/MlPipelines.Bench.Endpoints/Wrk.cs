@@ -1,52 +1,16 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
+using MlPipelines.Bench;
 
 namespace MlPipelines.Bench.Endpoints;
 
 /// <summary>One load measurement.</summary>
 internal sealed record LoadResult(string Name, double Rps, double P50Ms, double P99Ms, long Errors);
 
-/// <summary>Runs wrk (POST with JSON body and optional bearer key) and parses its figures.</summary>
-internal static partial class Wrk
+/// <summary>Named wrk runs for the router comparison.</summary>
+internal static class Wrk
 {
     public static async Task<LoadResult> RunAsync(string name, string url, string body, string? key, int connections, TimeSpan duration)
     {
-        var script = Path.Combine(Path.GetTempPath(), $"mlp-bench-ep-{Guid.NewGuid():n}.lua");
-        var auth = key is null ? "" : $"wrk.headers[\"Authorization\"] = \"Bearer {key}\"\n";
-        await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n{auth}");
-        try
-        {
-            var psi = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)duration.TotalSeconds}s", "--latency", "-s", script, url })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var output = await p.StandardOutput.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            var rps = double.Parse(Rps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-            var errors = NonOk().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-            var socket = SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
-            return new LoadResult(name, rps, Percentile(output, "50%"), Percentile(output, "99%"), errors + socket);
-        }
-        finally
-        {
-            File.Delete(script);
-        }
+        var f = await WrkLoad.RunAsync(url, body, key, connections, duration);
+        return new LoadResult(name, f.Rps, f.P50Ms, f.P99Ms, f.Errors);
     }
-
-    private static double Percentile(string output, string label)
-    {
-        var m = Regex.Match(output, $@"^\s*{Regex.Escape(label)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-        var v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return m.Groups[2].Value switch { "us" => v / 1000, "s" => v * 1000, _ => v };
-    }
-
-    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
-    private static partial Regex Rps();
-
-    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
-    private static partial Regex NonOk();
-
-    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
-    private static partial Regex SocketErrors();
 }

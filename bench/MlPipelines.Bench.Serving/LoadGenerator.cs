@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
+
+using MlPipelines.Bench;
 
 namespace MlPipelines.Bench.Serving;
 
 /// <summary>Drives POST load at an endpoint with N connections: wrk when installed, else an HttpClient loop.</summary>
-internal static partial class LoadGenerator
+internal static class LoadGenerator
 {
-    public static bool HasWrk { get; } = File.Exists("/usr/bin/wrk") || File.Exists("/usr/local/bin/wrk");
+    public static bool HasWrk => WrkLoad.Installed;
 
     public static async Task<LoadResult> RunAsync(string name, string url, string body, int connections, TimeSpan duration)
     {
@@ -18,33 +18,8 @@ internal static partial class LoadGenerator
 
     private static async Task<LoadResult> RunWrkAsync(string name, string url, string body, int connections, TimeSpan duration)
     {
-        var script = Path.Combine(Path.GetTempPath(), $"mlp-bench-{Guid.NewGuid():n}.lua");
-        await File.WriteAllTextAsync(script,
-            $"wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
-        try
-        {
-            var psi = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)duration.TotalSeconds}s", "--latency", "-s", script, url })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var output = await p.StandardOutput.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            var rps = double.Parse(Rps().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-            var errors = NonOk().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-            var socketErrors = SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => long.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
-            return new LoadResult(name, rps, Percentile(output, "50%"), Percentile(output, "99%"), errors + socketErrors, "wrk");
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
-
-    private static double Percentile(string wrkOutput, string label)
-    {
-        var m = Regex.Match(wrkOutput, $@"^\s*{Regex.Escape(label)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-        var v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        return m.Groups[2].Value switch { "us" => v / 1000, "s" => v * 1000, _ => v };
+        var f = await WrkLoad.RunAsync(url, body, key: null, connections, duration);
+        return new LoadResult(name, f.Rps, f.P50Ms, f.P99Ms, f.Errors, "wrk");
     }
 
     private static async Task<LoadResult> RunHttpClientAsync(string name, string url, string body, int connections, TimeSpan duration)
@@ -71,13 +46,4 @@ internal static partial class LoadGenerator
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new LoadResult(name, all.Length / stop.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], errors, "HttpClient loop");
     }
-
-    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
-    private static partial Regex Rps();
-
-    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
-    private static partial Regex NonOk();
-
-    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
-    private static partial Regex SocketErrors();
 }
