@@ -30,6 +30,17 @@ public class DatasetStoreTests : IDisposable
     }
 
     [Fact]
+    public void Register_FolderWithDanglingSymlink_RefusedNamingTheLinkAndNothingRegistered()
+    {
+        _dir.Write("d/x.txt", "1");
+        File.CreateSymbolicLink(_dir.Combine("d", "dead"), _dir.Combine("missing-target"));
+        var e = Assert.Throws<MlpException>(() => _ws.Datasets.Register("d", _dir.Combine("d")));
+        Assert.Equal(ErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("'dead'", e.Message);
+        Assert.Empty(_ws.Datasets.List());
+    }
+
+    [Fact]
     public void Register_IdenticalContentAgain_ReturnsExistingVersion()
     {
         _dir.Write("d/x.txt", "same");

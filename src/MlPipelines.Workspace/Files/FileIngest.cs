@@ -25,6 +25,10 @@ internal sealed class FileIngest(LocalStepCache cache, LocalArtifactStore artifa
             .OrderBy(f => f.Rel, StringComparer.Ordinal)
             .ToList();
         if (files.Count == 0) throw MlpException.Invalid($"The folder '{path}' has no files.");
+        // A link whose target is gone would fail half-way through storing; name it before anything is written.
+        var broken = files.Where(f => f.Info.LinkTarget is not null && f.Info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true }).Take(5).ToList();
+        if (broken.Count > 0)
+            throw MlpException.Invalid($"The folder '{path}' holds symbolic links whose targets do not exist: {string.Join(", ", broken.Select(b => $"'{b.Rel}' → '{b.Info.LinkTarget}'"))}; remove them or register a folder without them.");
         return (files, false);
     }
 
