@@ -1,3 +1,5 @@
 using MlPipelines.Cli;
+using MlPipelines.CommandLine;
 
-return await CliRoot.Create().Parse(args).InvokeAsync();
+Consoles.Configure();
+return await CommandLineApp.InvokeAsync(CliRoot.Create().Parse(args));

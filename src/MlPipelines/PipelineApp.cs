@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.CompilerServices;
+using MlPipelines.CommandLine;
 using MlPipelines.Hosting;
 using MlPipelines.Pipelines;
 
@@ -21,6 +22,7 @@ public static class PipelineApp
         where TPipeline : Pipeline, new()
     {
         options ??= new PipelineAppOptions();
+        Consoles.Configure();
         var host = new PipelineHost(() => new TPipeline(), options, ResolvePlanDirectory(options, callerFilePath));
         var root = new RootCommand(host.Description())
         {
@@ -36,7 +38,7 @@ public static class PipelineApp
             Output = options.Out ?? Console.Out,
             Error = options.Error ?? Console.Error,
         };
-        return await parse.InvokeAsync(config).ConfigureAwait(false);
+        return await CommandLineApp.InvokeAsync(parse, config).ConfigureAwait(false);
     }
 
     private static string ResolvePlanDirectory(PipelineAppOptions options, string callerFilePath)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlPipelines.Cli.Infrastructure;
+using MlPipelines.CommandLine;
 using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
@@ -19,7 +20,7 @@ internal static class RunSubmitCommand
         var name = new Option<string?>("--name", "-n") { Description = "Display name of the run." };
         var source = new Option<string?>("--source") { Description = "Source folder snapshotted with the run and used as working folder (default: current folder)." };
         var param = new Option<string[]>("--param", "-p") { Description = "A parameter k=v recorded on the run (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var timeout = new Option<TimeSpan?>("--timeout") { Description = "Kill the command's process tree after this long (e.g. 00:10:00)." };
+        var timeout = DurationOption.Create("--timeout", "Kill the command's process tree after this long");
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.OneOrMore };
         return new Command("submit", "Run a command as a tracked run on the local compute target: snapshot, live logs, ##mlp metrics, outputs.")
             .With(experiment, name, source, param, timeout, command)
@@ -60,7 +61,7 @@ internal static class RunSubmitCommand
     {
         // In JSON mode stdout carries only the final JSON document, so the command's output goes to stderr.
         var writer = json || line.Stream != LogStream.Stdout ? Console.Error : Console.Out;
-        if (line.Stream == LogStream.System && !Console.IsErrorRedirected) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line.Text) + "[/]");
+        if (line.Stream == LogStream.System && !Console.IsErrorRedirected) Consoles.Error.MarkupLine("[yellow]" + Markup.Escape(line.Text) + "[/]");
         else writer.WriteLine(line.Text);
     }
 

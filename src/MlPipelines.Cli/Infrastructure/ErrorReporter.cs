@@ -1,3 +1,4 @@
+using MlPipelines.CommandLine;
 using MlPipelines.Core.Errors;
 using Spectre.Console;
 
@@ -38,6 +39,6 @@ internal static class ErrorReporter
     private static void WriteError(string message)
     {
         if (Console.IsErrorRedirected) Console.Error.WriteLine("error: " + message);
-        else AnsiConsole.Console.Write(new Markup("[red]error:[/] " + Markup.Escape(message) + "\n"));
+        else Consoles.Error.Write(new Markup("[red]error:[/] " + Markup.Escape(message) + "\n"));
     }
 }
