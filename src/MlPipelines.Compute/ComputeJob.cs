@@ -28,7 +28,11 @@ public sealed record ComputeJob(string FileName, IReadOnlyList<string> Arguments
 /// <param name="Stream">Stdout or stderr (System for lines written by the compute target itself).</param>
 /// <param name="Timestamp">When the line was read.</param>
 /// <param name="Text">The line without its newline.</param>
-public sealed record OutputLine(LogStream Stream, DateTimeOffset Timestamp, string Text);
+public sealed record OutputLine(LogStream Stream, DateTimeOffset Timestamp, string Text)
+{
+    /// <summary>The line's bytes were not valid UTF-8; <see cref="Text"/> has U+FFFD in their place.</summary>
+    public bool InvalidUtf8 { get; init; }
+}
 
 /// <summary>Callbacks of a running job.</summary>
 public sealed class ComputeObserver

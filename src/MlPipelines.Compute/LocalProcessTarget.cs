@@ -97,10 +97,11 @@ public sealed class LocalProcessTarget : IComputeTarget
 
     private static async Task Pump(StreamReader reader, LogStream stream, ComputeObserver observer, object gate)
     {
-        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        var lines = new Utf8LineReader(reader.BaseStream); // bytes, so that invalid UTF-8 is seen (and reported) per line
+        while (await lines.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             if (observer.OnOutput is null) continue;
-            lock (gate) observer.OnOutput(new OutputLine(stream, DateTimeOffset.UtcNow, line));
+            lock (gate) observer.OnOutput(new OutputLine(stream, DateTimeOffset.UtcNow, line.Text) { InvalidUtf8 = line.InvalidUtf8 });
         }
     }
 }

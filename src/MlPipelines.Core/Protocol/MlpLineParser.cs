@@ -33,6 +33,7 @@ public static class MlpLineParser
         if (unknown is not null) return MlpLineResult.Warn(text, $"unknown attribute '{unknown}' for '{kind}'; expected {string.Join(", ", allowed)}");
         try
         {
+            if (name.Contains(' ')) return MlpLineResult.Warn(text, $"names cannot contain spaces: '{name}'; use e.g. '{name.Replace(' ', '_')}'");
             Names.Validate(kind, name);
             return kind switch
             {
@@ -68,6 +69,8 @@ public static class MlpLineParser
     {
         if (!TryParseValue(payload, out var value))
             return MlpLineResult.Warn(line, $"metric '{name}' value '{payload.Trim()}' is not a number");
+        if (double.IsInfinity(value) && !IsInfinityLiteral(payload))
+            return MlpLineResult.Warn(line, $"metric '{name}' value '{payload.Trim()}' is too large for a 64-bit number; write {(value > 0 ? "Infinity" : "-Infinity")} to log an infinite value");
         long? step = null;
         if (attrs.TryGetValue("step", out var s))
         {
@@ -77,6 +80,16 @@ public static class MlpLineParser
         }
         return MlpLineResult.Ok(new MetricCommand(name, value, step));
     }
+
+    private static bool IsInfinityLiteral(string text) =>
+        text.Trim().ToLowerInvariant() is "inf" or "+inf" or "-inf" or "infinity" or "+infinity" or "-infinity";
+
+    /// <summary>
+    /// The warning for a protocol line whose bytes were not valid UTF-8 (the reader replaced them with U+FFFD), or null
+    /// when <paramref name="line"/> is not a protocol line. The line is still applied, with the replacement characters.
+    /// </summary>
+    public static string? InvalidUtf8Warning(string line) =>
+        IsProtocolLine(line) ? $"##mlp line is not valid UTF-8; the invalid bytes were replaced with U+FFFD: {line.Trim()}" : null;
 
     private static MlpLineResult Table(string line, string name, string payload)
     {
@@ -117,6 +130,8 @@ public static class MlpLineParser
         kind = "";
         error = "";
         var i = 0;
+        string? lastKey = null;
+        bool? lastQuoted = null;
         while (i < header.Length && header[i] == ' ') i++;
         var start = i;
         while (i < header.Length && header[i] != ' ') i++;
@@ -126,12 +141,20 @@ public static class MlpLineParser
         {
             if (header[i] == ' ') { i++; continue; }
             var eq = header.IndexOf('=', i);
-            if (eq < 0) { error = $"expected key=value, got '{header[i..]}'"; return false; }
+            if (eq < 0 || header.IndexOf(' ', i, eq - i) >= 0)
+            {
+                var word = header[i..].Split(' ')[0];
+                error = lastKey is { } k && lastQuoted == false
+                    ? $"{(k == "name" ? "names" : $"'{k}' values")} cannot contain spaces: '{attrs[k]} {word}'" + (k == "name" ? $"; use e.g. '{attrs[k]}_{word}'" : "; quote the value")
+                    : $"expected key=value, got '{word}'";
+                return false;
+            }
             var key = header[i..eq].Trim();
             if (key.Length == 0 || key.Contains(' ')) { error = $"expected key=value, got '{header[i..eq]}'"; return false; }
             i = eq + 1;
             string value;
-            if (i < header.Length && header[i] == '"')
+            var quoted = i < header.Length && header[i] == '"';
+            if (quoted)
             {
                 var end = header.IndexOf('"', i + 1);
                 if (end < 0) { error = $"unterminated quote in '{key}'"; return false; }
@@ -146,6 +169,8 @@ public static class MlpLineParser
                 i = end;
             }
             if (!attrs.TryAdd(key, value)) { error = $"attribute '{key}' given twice"; return false; }
+            lastKey = key;
+            lastQuoted = quoted;
         }
         return true;
     }

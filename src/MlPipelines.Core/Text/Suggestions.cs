@@ -6,17 +6,19 @@ public static class Suggestions
     /// <summary>The candidate closest to <paramref name="typed"/>, or null when none is close enough to be a likely typo.</summary>
     public static string? Nearest(string typed, IEnumerable<string> candidates)
     {
+        var all = candidates.Distinct(StringComparer.Ordinal).ToList();
+        var strip = typed.TrimStart('-');
+        var prefixed = all.Where(c => strip.Length >= 2 && c.TrimStart('-').StartsWith(strip, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (prefixed.Count == 1) return prefixed[0];
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var c in candidates.Distinct(StringComparer.Ordinal))
+        foreach (var c in all)
         {
             var d = Distance(typed.ToLowerInvariant(), c.ToLowerInvariant());
             if (d < bestDistance) (best, bestDistance) = (c, d);
         }
-        var strip = typed.TrimStart('-');
         var allowed = Math.Max(1, Math.Min(3, strip.Length / 3));
-        var prefix = best is not null && best.TrimStart('-').StartsWith(strip, StringComparison.OrdinalIgnoreCase) && strip.Length >= 2;
-        return best is not null && (bestDistance <= allowed || prefix) ? best : null;
+        return best is not null && bestDistance <= allowed ? best : null;
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>

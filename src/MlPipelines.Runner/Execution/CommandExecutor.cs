@@ -1,5 +1,7 @@
 using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Protocol;
+using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Runner.Execution;
 
@@ -25,7 +27,11 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes) : IStepExecu
         var result = await target.RunAsync(job, new ComputeObserver
         {
             OnStarted = s => ctx.Workspace.Runs.SetProcess(ctx.RunId, s.ProcessId, s.Host),
-            OnOutput = line => ctx.Log.Write(line.Stream, line.Text),
+            OnOutput = line =>
+            {
+                ctx.Log.Write(line.Stream, line.Text);
+                if (line.InvalidUtf8 && line.Stream == LogStream.Stdout && MlpLineParser.InvalidUtf8Warning(line.Text) is { } w) ctx.Log.Info("warning: " + w);
+            },
         }, ctx.CancellationToken).ConfigureAwait(false);
         return result.Succeeded ? StepResult.Success : StepResult.Failure(result.Reason());
     }

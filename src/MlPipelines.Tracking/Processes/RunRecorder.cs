@@ -22,27 +22,31 @@ internal sealed class RunRecorder(IWorkspace workspace, string runId, string out
 
     public IReadOnlyList<string> Warnings => _warnings;
 
-    /// <summary>Records one line; returns a warning to show the user when the line was a malformed protocol line.</summary>
-    public string? Record(LogStream stream, DateTimeOffset time, string text)
+    /// <summary>
+    /// Records one line; returns the warnings to show the user (a malformed protocol line, or one whose bytes were not
+    /// valid UTF-8: <paramref name="invalidUtf8"/>).
+    /// </summary>
+    public IReadOnlyList<string> Record(LogStream stream, DateTimeOffset time, string text, bool invalidUtf8 = false)
     {
         _logs.Add(new LogLine(_sequence++, stream, time, text));
-        string? warning = null;
+        var warnings = new List<string>(0);
+        if (stream == LogStream.Stdout && invalidUtf8 && MlpLineParser.InvalidUtf8Warning(text) is { } encoding) warnings.Add(encoding);
         if (stream == LogStream.Stdout && _protocol.Read(text) is { } result)
         {
-            if (result.Warning is not null) warning = result.Warning;
+            if (result.Warning is not null) warnings.Add(result.Warning);
             else
             {
                 try { Apply(result.Command!, time); }
-                catch (MlpException e) { warning = $"Ignored ##mlp line ({e.Message}): {text}"; }
+                catch (MlpException e) { warnings.Add($"Ignored ##mlp line ({e.Message}): {text}"); }
             }
         }
-        if (warning is not null)
+        foreach (var warning in warnings)
         {
             _warnings.Add(warning);
             _logs.Add(new LogLine(_sequence++, LogStream.System, time, "warning: " + warning));
         }
         if (_logs.Count >= LogBatch || _metrics.Count >= 5000 || time - _lastFlush > TimeSpan.FromMilliseconds(200)) Flush();
-        return warning;
+        return warnings;
     }
 
     /// <summary>Writes pending log lines and metric points.</summary>

@@ -37,7 +37,7 @@ public static class TrackedCommand
             OnOutput = line =>
             {
                 echo?.Invoke(line);
-                if (recorder.Record(line.Stream, line.Timestamp, line.Text) is { } warning)
+                foreach (var warning in recorder.Record(line.Stream, line.Timestamp, line.Text, line.InvalidUtf8))
                     echo?.Invoke(new OutputLine(LogStream.System, line.Timestamp, "warning: " + warning));
             },
         };
