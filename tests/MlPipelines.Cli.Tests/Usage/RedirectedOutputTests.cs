@@ -13,8 +13,9 @@ public sealed class RedirectedOutputTests : IDisposable
 
     public RedirectedOutputTests()
     {
-        var run = _ws.Json("run", "submit", "-e", LongExperiment, "--name", LongName, "--param", "lr=0.1", "--", "true");
-        _runId = run.GetProperty("id").GetString()!;
+        var r = _ws.Mlp("run", "submit", "--format", "json", "-e", LongExperiment, "--name", LongName, "--", "true");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        _runId = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("id").GetString()!;
     }
 
     public void Dispose() => _ws.Dispose();

@@ -24,7 +24,7 @@ public sealed class UsageErrorTests : IDisposable
 
     [Fact]
     public void Root_UnknownCommand_Exit2ListingCommands() =>
-        AssertUsageError(_ws.Mlp("deploy"), "available: workspace, experiment, run, data, model, image, endpoint, deployment");
+        AssertUsageError(_ws.Mlp("frobnicate"), "available: workspace, experiment, run, data, model, image, endpoint, deployment");
 
     [Fact]
     public void RunList_UnknownOption_Exit2SuggestingNearest()
@@ -63,7 +63,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("00:00:01")]
     public void RunSubmit_TimeoutForms_KillCommandAfterThatLong(string timeout)
     {
-        var r = _ws.Mlp("run", "submit", "-e", "t", "--timeout", timeout, "--", "sleep", "30");
+        var r = _ws.Mlp("run", "submit", "-e", "t", "--timeout", timeout, "--", "bash", "-c", "sleep 30"); // mlp's test helper appends --workspace after the command
         Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}: {r.Stderr}");
         Assert.Contains("timed out", r.Stderr);
     }
