@@ -30,7 +30,7 @@ internal static class ErrorReporter
                 WriteError("Canceled.");
                 return ExitCodes.Canceled;
             default:
-                WriteError($"Unexpected error ({e.GetType().Name}): {e.Message}");
+                WriteError($"Unexpected error: {e.Message} (set MLP_DEBUG=1 to see where it happened)");
                 if (Environment.GetEnvironmentVariable("MLP_DEBUG") == "1") Console.Error.WriteLine(e);
                 return ExitCodes.Failed;
         }
