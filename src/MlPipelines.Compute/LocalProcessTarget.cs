@@ -6,12 +6,12 @@ using MlPipelines.Core.Runs;
 namespace MlPipelines.Compute;
 
 /// <summary>
-/// Runs a job as a local child process. On Unix the process is started through <c>setsid</c> so that it leads its own
-/// process group: cancellation, timeouts and the end of the job kill every process it started (grandchildren included).
+/// Runs a job as a local child process. On Unix the process leads its own process group and is guarded by
+/// <see cref="ParentDeathGuard"/>: cancellation, timeouts, the end of the job and the death of this process (even by
+/// SIGKILL) kill every process it started, grandchildren included.
 /// </summary>
 public sealed class LocalProcessTarget : IComputeTarget
 {
-    private const string SetsidPath = "/usr/bin/setsid";
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
@@ -32,10 +32,9 @@ public sealed class LocalProcessTarget : IComputeTarget
         }
         catch (Win32Exception e)
         {
-            throw MlpException.Failed($"Could not start '{job.FileName}': {e.Message}.", e);
+            throw MlpException.Invalid($"Command '{job.FileName}' could not be started: {e.Message}.");
         }
         var pid = process.Id;
-        try { process.StandardInput.Close(); } catch (IOException) { }
         observer.OnStarted?.Invoke(new ComputeJobStarted(pid, Environment.MachineName, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         var pumps = Task.WhenAll(
@@ -58,7 +57,9 @@ public sealed class LocalProcessTarget : IComputeTarget
             catch (TimeoutException) { }
         }
 
-        // Whatever the job left behind in its group (e.g. `cmd &`) ends with it; otherwise it would hold the pipes open.
+        // Closing the lifeline lets the guard end whatever the job left behind in its group (e.g. `cmd &`); the group
+        // kill below covers targets without the guard. Otherwise leftovers would hold the pipes open.
+        try { process.StandardInput.Close(); } catch (IOException) { }
         if (ProcessTree.GroupIsAlive(pid)) ProcessTree.KillNow(pid);
         try { await pumps.WaitAsync(DrainTimeout).ConfigureAwait(false); }
         catch (TimeoutException) { }
@@ -72,21 +73,11 @@ public sealed class LocalProcessTarget : IComputeTarget
         var psi = new ProcessStartInfo
         {
             UseShellExecute = false,
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = job.WorkingDirectory ?? Environment.CurrentDirectory,
         };
-        if (!OperatingSystem.IsWindows() && File.Exists(SetsidPath))
-        {
-            psi.FileName = SetsidPath;
-            psi.ArgumentList.Add(program);
-        }
-        else
-        {
-            psi.FileName = program;
-        }
-        foreach (var a in job.Arguments) psi.ArgumentList.Add(a);
+        ParentDeathGuard.Apply(psi, program, job.Arguments);
         foreach (var (k, v) in job.Environment)
         {
             if (v is null) psi.Environment.Remove(k);

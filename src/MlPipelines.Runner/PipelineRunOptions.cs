@@ -34,7 +34,7 @@ public sealed record PipelineRunOptions
     /// <summary>Progress display.</summary>
     public IRunProgress Progress { get; init; } = NullProgress.Instance;
     /// <summary>How often running runs get a heartbeat.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HeartbeatInterval { get; init; } = MlPipelines.Core.Runs.RunHeartbeat.Interval;
     /// <summary>How often buffered step logs are written to the workspace.</summary>
     public TimeSpan LogFlushInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>Grace period between SIGTERM and SIGKILL for killed process trees.</summary>

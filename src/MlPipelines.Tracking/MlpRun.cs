@@ -29,7 +29,7 @@ public sealed class MlpRun : IDisposable
         Info = run;
         _ownsRun = ownsRun;
         _metrics = new MetricBuffer(workspace.Runs, run.Id, options.BatchSize, options.FlushInterval);
-        if (ownsRun) _heartbeat = new Timer(_ => TryHeartbeat(), null, options.HeartbeatInterval, options.HeartbeatInterval);
+        if (ownsRun) _heartbeat = new Timer(_ => TryHeartbeat(), null, TimeSpan.Zero, options.HeartbeatInterval);
         OutputDirectory = Environment.GetEnvironmentVariable("MLP_OUTPUT_DIR") is { Length: > 0 } o && !ownsRun
             ? o : Path.Combine(workspace.ScratchDirectory, "outputs", run.Id);
         Directory.CreateDirectory(OutputDirectory);

@@ -8,5 +8,5 @@ public sealed record TrackingOptions
     /// <summary>Pending points are flushed at least this often.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>How often a run started by this client refreshes its heartbeat.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HeartbeatInterval { get; init; } = MlPipelines.Core.Runs.RunHeartbeat.Interval;
 }

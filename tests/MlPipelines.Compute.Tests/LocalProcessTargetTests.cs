@@ -113,11 +113,70 @@ public sealed class LocalProcessTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_UnknownProgram_ThrowsFailedNamingIt()
+    public async Task RunAsync_UnknownProgram_ThrowsInvalidInputNamingIt()
     {
         var e = await Assert.ThrowsAsync<MlpException>(() => _target.RunAsync(new ComputeJob("no-such-program-xyz", []), ComputeObserver.None, CancellationToken.None));
-        Assert.Equal(ErrorKind.Failed, e.Kind);
-        Assert.Contains("'no-such-program-xyz'", e.Message);
+        Assert.Equal(ErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("'no-such-program-xyz' was not found on PATH", e.Message);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task RunAsync_ProgramNotExecutable_ThrowsInvalidInputWithTheFix()
+    {
+        var script = Path.Combine(_dir, "train.sh");
+        File.WriteAllText(script, "#!/bin/sh\necho hi\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var e = await Assert.ThrowsAsync<MlpException>(() => _target.RunAsync(new ComputeJob("./train.sh", []) { WorkingDirectory = _dir }, ComputeObserver.None, CancellationToken.None));
+        Assert.Equal(ErrorKind.InvalidInput, e.Kind);
+        Assert.Contains("is not executable", e.Message);
+        Assert.Contains("chmod +x", e.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProgramReadsStdin_GetsEndOfFileAtOnce()
+    {
+        var lines = new List<string>();
+        var result = await _target.RunAsync(Bash("cat; echo \"stdin closed\""), new ComputeObserver { OnOutput = l => lines.Add(l.Text) }, CancellationToken.None);
+        Assert.True(result.Succeeded, result.Reason());
+        Assert.Equal(["stdin closed"], lines);
+    }
+
+    [Fact]
+    public async Task ParentDeathGuard_ParentKilledWithSigkill_KillsJobAndGrandchildren()
+    {
+        // A parent that starts a guarded job and is then killed -9: a shell whose stdin pipe plays the parent's role.
+        var marker = "mlp-guard-test-" + Guid.NewGuid().ToString("N");
+        var psi = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true };
+        ParentDeathGuard.Apply(psi, "/bin/bash", ["-c", $"sleep 300 & sleep 301; : {marker}"]);
+        psi.Environment["MLP_GUARD_MARKER"] = marker;
+        using var job = Process.Start(psi)!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ProcessesWithMarker(marker).Count < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.True(ProcessesWithMarker(marker).Count >= 3, "job did not start its sleeps");
+
+        job.StandardInput.Close(); // what the kernel does to the pipe when the parent dies
+
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (ProcessesWithMarker(marker).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Empty(ProcessesWithMarker(marker));
+    }
+
+    /// <summary>Live processes whose environment carries the marker (children inherit it, wherever they are re-parented).</summary>
+    internal static List<int> ProcessesWithMarker(string marker)
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal) && ProcessTree.IsAlive(pid)) pids.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pids;
     }
 
     [Fact]

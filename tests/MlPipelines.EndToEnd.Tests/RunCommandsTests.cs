@@ -133,4 +133,78 @@ public class RunCommandsTests
         Assert.Equal(1, ws.Stats().Runs);
         Process.Start("pkill", ["-f", Path.Combine(dir.Path, "log.sh")])!.WaitForExit();
     }
+
+    [Fact]
+    public void Submit_CommandNotFound_RunFailedAtOnceWithReasonAndExit2()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        var r = Mlp.Run(dir.Path, "run", "submit", "-e", "x", "--", "nonexistentcmd-xyz", "--flag");
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("'nonexistentcmd-xyz' was not found on PATH", r.Stderr);
+        using var ws = LocalWorkspace.Open(dir.Path);
+        var run = ws.Runs.QueryRuns(new RunQuery { Experiment = "x" }).Single();
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("was not found on PATH", run.StatusReason);
+        Assert.NotNull(run.EndedAt);
+    }
+
+    [Fact]
+    public async Task Submit_KilledWithSigkill_NoProcessOfTheRunSurvivesAndRunReadsLostWithin15s()
+    {
+        using var dir = new TempDir();
+        Mlp.Run(dir.Path, "workspace", "init");
+        dir.Write("job.sh", "#!/bin/bash\nsleep 300 &\nbash -c 'sleep 302' &\nsleep 301\n");
+        using var submit = Process.Start(Mlp.StartInfo(dir.Path, ["run", "submit", "-e", "x", "--", "./job.sh"]))!;
+        _ = submit.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = submit.StandardError.BaseStream.CopyToAsync(Stream.Null);
+        string runId;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !submit.HasExited, "the run did not start its processes");
+            using (var probe = LocalWorkspace.Open(dir.Path))
+                runId = probe.Runs.QueryRuns(new RunQuery { Experiment = "x" }).SingleOrDefault()?.Id ?? "";
+            if (runId.Length > 0 && RunProcesses(runId).Count >= 4) break;
+            await Task.Delay(100);
+        }
+
+        Process.Start("kill", ["-9", submit.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var killedAt = DateTime.UtcNow;
+        submit.WaitForExit();
+
+        while (RunProcesses(runId).Count > 0 && DateTime.UtcNow < killedAt + TimeSpan.FromSeconds(5)) await Task.Delay(50);
+        Assert.Empty(RunProcesses(runId));
+
+        // Default heartbeat settings: the dead run must read Failed (lost) within 15 s of the kill.
+        RunInfo run;
+        using var ws = LocalWorkspace.Open(dir.Path);
+        while ((run = ws.Runs.GetRun(runId)).Status == RunStatus.Running && DateTime.UtcNow < killedAt + TimeSpan.FromSeconds(15)) await Task.Delay(200);
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("lost", run.StatusReason);
+        Assert.NotNull(run.HeartbeatAt);
+        Assert.Equal(run.HeartbeatAt, run.EndedAt);
+        Assert.True(run.Duration > TimeSpan.Zero, $"duration {run.Duration}");
+        Assert.Single(ws.Runs.QueryRuns(new RunQuery { Experiment = "x", Filter = "attributes.duration < 60" }));
+    }
+
+    /// <summary>Live processes of a run: every process of a job inherits MLP_RUN_ID, wherever it is re-parented.</summary>
+    private static List<int> RunProcesses(string runId)
+    {
+        var needle = "MLP_RUN_ID=" + runId + "\0";
+        var pids = new List<int>();
+        foreach (var d in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(d), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(d, "environ")).Contains(needle, StringComparison.Ordinal)
+                    && !File.ReadAllText(Path.Combine(d, "stat")).Contains(") Z ", StringComparison.Ordinal)) pids.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return pids;
+    }
 }

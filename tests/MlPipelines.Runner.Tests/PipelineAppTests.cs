@@ -136,6 +136,28 @@ public sealed class PipelineAppTests : IDisposable
         Assert.DoesNotContain(children, c => c.Status is RunStatus.Running or RunStatus.Queued);
     }
 
+    [Fact]
+    public async Task Run_SigKill_LeavesNoProcessOfTheStepsAlive()
+    {
+        var pidFile = Path.Combine(_dir, "train.pid");
+        using var p = Start("run", "--param", "TrainSeconds=100");
+        var output = Collect(p);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        while (!(File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !p.HasExited, "train step did not start: " + output);
+            await Task.Delay(50);
+        }
+        var background = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        using (var kill = Process.Start("kill", ["-KILL", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The step's `sleep 100 &` and its `sleep $TrainSeconds` were re-parented when the program died; they must not live on.
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (ProcessTree.IsAlive(background) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.False(ProcessTree.IsAlive(background), "a process of the train step survived the pipeline program");
+    }
+
     private Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

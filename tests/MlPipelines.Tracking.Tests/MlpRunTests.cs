@@ -54,6 +54,28 @@ public class MlpRunTests
     }
 
     [Fact]
+    public async Task StartIn_OpenRun_HeartbeatsAtOnceAndThenPeriodically()
+    {
+        using var tmp = new TempWorkspace();
+        using var run = MlpRun.StartIn(tmp.Workspace, "exp", options: new TrackingOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100) });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        DateTimeOffset? first;
+        while ((first = tmp.Workspace.Runs.GetRun(run.Id).HeartbeatAt) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.NotNull(first);
+        DateTimeOffset? later;
+        while ((later = tmp.Workspace.Runs.GetRun(run.Id).HeartbeatAt) <= first && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(later > first, "the client stopped heartbeating");
+        Assert.Equal(RunStatus.Running, tmp.Workspace.Runs.GetRun(run.Id).Status);
+    }
+
+    [Fact]
+    public void TrackingOptions_Default_HeartbeatsOftenEnoughToNeverReadLostWhileAlive()
+    {
+        Assert.True(new TrackingOptions().HeartbeatInterval * 3 < RunHeartbeat.LostAfter);
+        Assert.True(RunHeartbeat.LostAfter <= TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public void Fail_SetsFailedWithReason()
     {
         using var tmp = new TempWorkspace();

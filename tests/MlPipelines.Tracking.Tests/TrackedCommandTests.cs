@@ -21,6 +21,24 @@ public class TrackedCommandTests
     }
 
     [Fact]
+    public async Task RunAsync_CommandNotFound_RunFailedAtOnceWithTheReason()
+    {
+        using var tmp = new TempWorkspace();
+        var run = tmp.Workspace.Runs.CreateRun(new NewRun("exp", "missing"));
+        var e = await Assert.ThrowsAsync<Core.Errors.MlpException>(() => TrackedCommand.RunAsync(tmp.Workspace, new LocalProcessTarget(), new TrackedCommandRequest
+        {
+            RunId = run.Id,
+            Job = new ComputeJob("nonexistentcmd-xyz", []) { WorkingDirectory = tmp.Root },
+            OutputDirectory = Path.Combine(tmp.Root, "out", run.Id),
+        }, null, CancellationToken.None));
+
+        Assert.Equal(Core.Errors.ErrorKind.InvalidInput, e.Kind);
+        var info = tmp.Workspace.Runs.GetRun(run.Id);
+        Assert.Equal(RunStatus.Failed, info.Status);
+        Assert.Equal(e.Message, info.StatusReason);
+    }
+
+    [Fact]
     public async Task RunAsync_ProtocolLines_RecordedAsMetricsParamsTagsAndTables()
     {
         using var tmp = new TempWorkspace();

@@ -1,4 +1,5 @@
 using MlPipelines.Compute;
+using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 
@@ -29,7 +30,7 @@ public static class TrackedCommand
         };
         if (run.Status == RunStatus.Queued) workspace.Runs.SetStatus(run.Id, RunStatus.Running);
         using var heartbeat = new Timer(_ => { try { workspace.Runs.Heartbeat(run.Id); } catch (Exception) { /* retried on next tick */ } },
-            null, request.HeartbeatInterval, request.HeartbeatInterval);
+            null, TimeSpan.Zero, request.HeartbeatInterval);
 
         var observer = new ComputeObserver
         {
@@ -41,7 +42,18 @@ public static class TrackedCommand
                     echo?.Invoke(new OutputLine(LogStream.System, line.Timestamp, "warning: " + warning));
             },
         };
-        var result = await target.RunAsync(request.Job with { Environment = env }, observer, cancellation);
+        ComputeResult result;
+        try
+        {
+            result = await target.RunAsync(request.Job with { Environment = env }, observer, cancellation);
+        }
+        catch (MlpException e)
+        {
+            // The command could not start (not found, not executable): the run is over now, not when its heartbeat stops.
+            recorder.Flush();
+            if (request.SetFinalStatus) workspace.Runs.SetStatus(run.Id, RunStatus.Failed, e.Message);
+            throw;
+        }
         recorder.Flush();
         foreach (var file in Directory.EnumerateFiles(request.OutputDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             recorder.StoreFile(file, Path.GetRelativePath(request.OutputDirectory, file).Replace('\\', '/'));

@@ -12,7 +12,7 @@ public sealed record TrackedCommandRequest
     /// <summary>A fresh folder exposed as <c>MLP_OUTPUT_DIR</c>; its files become the run's outputs.</summary>
     public required string OutputDirectory { get; init; }
     /// <summary>How often the run's heartbeat is refreshed while the command runs.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HeartbeatInterval { get; init; } = MlPipelines.Core.Runs.RunHeartbeat.Interval;
     /// <summary>Set the run's final status from the exit code (false when a caller such as the runner decides, e.g. for retries).</summary>
     public bool SetFinalStatus { get; init; } = true;
 }

@@ -111,13 +111,19 @@ internal sealed class RunQuerySql
         RunAttributes.Name => TextCompare("r.name", c),
         RunAttributes.RunId => TextCompare("r.id", c),
         RunAttributes.StartTime => $"r.created_at {Op(c.Op)} {P(c.Value.Number)}",
-        RunAttributes.EndTime => $"r.ended_at {Op(c.Op)} {P(c.Value.Number)}",
-        RunAttributes.Duration => $"(r.started_at IS NOT NULL AND (COALESCE(r.ended_at, {P(_nowMs)}) - r.started_at) / 1000.0 {Op(c.Op)} {P(c.Value.Number)})",
+        RunAttributes.EndTime => $"{EffectiveEnd()} {Op(c.Op)} {P(c.Value.Number)}",
+        RunAttributes.Duration => $"(r.started_at IS NOT NULL AND (COALESCE({EffectiveEnd()}, {P(_nowMs)}) - r.started_at) / 1000.0 {Op(c.Op)} {P(c.Value.Number)})",
         _ => throw new InvalidOperationException("unknown attribute " + c.Field.Name),
     };
 
+    private string IsLost() =>
+        $"(r.status = {(int)RunStatus.Running} AND COALESCE(r.heartbeat_at, r.started_at, r.created_at) < {P(_lostBeforeMs)})";
+
+    // A lost run ended at its last heartbeat (as RunRows.Map reports it), so its duration stops growing.
+    private string EffectiveEnd() => $"(CASE WHEN {IsLost()} THEN COALESCE(r.heartbeat_at, r.started_at) ELSE r.ended_at END)";
+
     private string EffectiveStatus() =>
-        $"(CASE WHEN r.status = {(int)RunStatus.Running} AND COALESCE(r.heartbeat_at, r.started_at, r.created_at) < {P(_lostBeforeMs)} THEN {(int)RunStatus.Failed} ELSE r.status END)";
+        $"(CASE WHEN {IsLost()} THEN {(int)RunStatus.Failed} ELSE r.status END)";
 
     private string StatusCompare(ComparisonNode c)
     {
@@ -170,8 +176,8 @@ internal sealed class RunQuerySql
                     RunAttributes.Name => "r.name",
                     RunAttributes.RunId => "r.id",
                     RunAttributes.StartTime => "r.created_at",
-                    RunAttributes.EndTime => "r.ended_at",
-                    _ => $"(COALESCE(r.ended_at, {P(_nowMs)}) - r.started_at)",
+                    RunAttributes.EndTime => EffectiveEnd(),
+                    _ => $"(COALESCE({EffectiveEnd()}, {P(_nowMs)}) - r.started_at)",
                 },
             };
             var nullable = t.Field.Kind != FieldKind.Attribute || t.Field.Name is RunAttributes.EndTime or RunAttributes.Duration;

@@ -27,7 +27,7 @@ internal static class RunRows
         {
             status = RunStatus.Failed;
             reason = "lost";
-            ended = heartbeat;
+            ended = heartbeat ?? started;
         }
         TimeSpan? duration = started is null ? null : (ended ?? now) - started.Value;
         return new Row(r.GetInt64(0), new RunInfo
