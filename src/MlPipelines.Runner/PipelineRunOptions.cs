@@ -25,6 +25,8 @@ public sealed record PipelineRunOptions
     public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
     /// <summary>Hash of the source snapshot (the "code" part of cache keys); null when the host does not track source.</summary>
     public string? SourceHash { get; init; }
+    /// <summary>Extra tags of the pipeline run (e.g. where its plan came from: <c>mlp.plan</c>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     /// <summary>Delegates of code steps by name (from <c>CompiledPipeline.CodeSteps</c>).</summary>
     public IReadOnlyDictionary<string, Func<CodeContext, Task>> CodeSteps { get; init; } = new Dictionary<string, Func<CodeContext, Task>>();
     /// <summary>Compute targets for command steps.</summary>

@@ -39,6 +39,7 @@ internal sealed partial class PipelineExecution
         var sw = Stopwatch.StartNew();
         var runs = _o.Workspace.Runs;
         var tags = new Dictionary<string, string> { ["mlp.pipeline"] = _plan.Pipeline };
+        foreach (var (k, v) in _o.Tags) tags[k] = v;
         if (_o.ResumeRunId is not null) tags["mlp.resumed_from"] = _o.ResumeRunId;
         _parentRunId = runs.CreateRun(new NewRun(_experiment, _plan.Pipeline, null, "pipeline")
         {

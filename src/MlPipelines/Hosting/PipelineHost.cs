@@ -62,9 +62,9 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
         return LocalWorkspace.Open(location);
     }
 
-    public string SourceHash(IWorkspace ws, CompiledPipeline compiled, string baseDirectory)
+    public string SourceHash(IWorkspace ws, Pipelines.Plan.PipelinePlan plan, string baseDirectory)
     {
-        var dataPaths = compiled.Plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
+        var dataPaths = plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
         return SourceHasher.Hash(ws.Cache, Options.SourceDirectory ?? PlanDirectory, dataPaths);
     }
 

@@ -28,7 +28,7 @@ internal static class PlanCommand
                 Workspace = ws,
                 BaseDirectory = baseDir,
                 Force = parse.GetValue(common.Force),
-                SourceHash = host.SourceHash(ws, compiled, baseDir),
+                SourceHash = host.SourceHash(ws, compiled.Plan, baseDir),
             };
             var width = compiled.Plan.Steps.Max(s => s.Name.Length);
             foreach (var e in PlanExplainer.Explain(compiled, options))

@@ -1,0 +1,113 @@
+using MlPipelines.Core.Errors;
+using MlPipelines.Core.Hashing;
+using MlPipelines.Core.Runs;
+using MlPipelines.Workspace;
+using TextFeaturesExample;
+
+namespace MlPipelines.Runner.Tests;
+
+/// <summary><c>run</c> executes the committed plan and refuses a stale one (pipelines/TextFeatures, in process, plan in a temp folder).</summary>
+public sealed class CommittedPlanTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlp-plan-").FullName;
+
+    public CommittedPlanTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        File.WriteAllText(Path.Combine(_dir, "data", "raw.txt"), "abc\n");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private string PlanPath => Path.Combine(_dir, "text-features.plan.json");
+
+    [Fact]
+    public async Task Run_CommittedPlanStale_ExitsTwoNamingTheStepsAndTheFix()
+    {
+        await CompileAsync();
+        File.WriteAllText(PlanPath, File.ReadAllText(PlanPath).Replace("wc -c", "wc -l", StringComparison.Ordinal));
+
+        var (code, output) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("is stale: step 'featA' differs", output);
+        Assert.Contains("-- compile' and commit the plan", output);
+        Assert.Contains("--allow-stale-plan", output);
+        Assert.False(Directory.Exists(Path.Combine(_dir, ".mlp")), "a refused run must not create a workspace");
+    }
+
+    [Fact]
+    public async Task Run_NoCommittedPlan_ExitsTwoSayingToCompile()
+    {
+        var (code, output) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir);
+
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        Assert.Contains("There is no committed plan at", output);
+        Assert.Contains("-- compile", output);
+    }
+
+    [Fact]
+    public async Task Run_AllowStalePlan_RunsTheDefinitionAndTagsTheRun()
+    {
+        await CompileAsync();
+        File.WriteAllText(PlanPath, File.ReadAllText(PlanPath).Replace("wc -c", "wc -l", StringComparison.Ordinal));
+        LocalWorkspace.Init(_dir).Dispose();
+
+        var (code, output) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir, "--allow-stale-plan");
+
+        Assert.True(code == ExitCodes.Success, output);
+        var run = PipelineRun();
+        Assert.Equal("stale-allowed", run.Tags["mlp.plan"]);
+        Assert.Equal("step 'featA' differs", run.Tags["mlp.plan.stale"]);
+    }
+
+    [Fact]
+    public async Task Run_CommittedPlanCurrent_RecordsThePlanFileItRan()
+    {
+        await CompileAsync();
+        LocalWorkspace.Init(_dir).Dispose();
+
+        var (code, output) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir, "--param", "Greeting=hi");
+
+        Assert.True(code == ExitCodes.Success, output);
+        Assert.Contains("[report] hi", output);
+        var run = PipelineRun();
+        Assert.Equal("committed", run.Tags["mlp.plan"]);
+        Assert.Equal(ContentHash.OfText(File.ReadAllText(PlanPath)), run.Tags["mlp.plan.hash"]);
+        Assert.Equal("hi", run.Params["Greeting"]);
+    }
+
+    [Fact]
+    public async Task CompileCheck_StalePlan_NamesTheStepsThatDiffer()
+    {
+        await CompileAsync();
+        File.WriteAllText(PlanPath, File.ReadAllText(PlanPath).Replace("rev <", "tac <", StringComparison.Ordinal));
+
+        var (code, output) = await AppAsync("compile", "--check");
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("is stale: step 'featB' differs", output);
+    }
+
+    private RunInfo PipelineRun()
+    {
+        using var ws = LocalWorkspace.Open(_dir);
+        return Assert.Single(ws.Runs.QueryRuns(new RunQuery()), r => r.Kind == "pipeline");
+    }
+
+    private async Task CompileAsync()
+    {
+        var (code, output) = await AppAsync("compile");
+        Assert.True(code == ExitCodes.Success, output);
+    }
+
+    private async Task<(int Code, string Output)> AppAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await PipelineApp.RunAsync<TextFeaturesPipeline>(args, new PipelineAppOptions { Out = output, Error = output, PlanDirectory = _dir });
+        return (code, output.ToString());
+    }
+}
