@@ -12,12 +12,12 @@ public static class SourceHasher
 {
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { "bin", "obj", ".git", ".mlp", ".vs", ".idea", "node_modules", "artifacts" };
 
-    /// <summary>Hashes <paramref name="directory"/>; files in <paramref name="exclude"/> (full paths, e.g. data inputs) and <c>*.plan.json</c> are left out.</summary>
-    public static string Hash(IStepCache cache, string directory, IEnumerable<string>? exclude = null)
+    /// <summary>Hashes <paramref name="directory"/> (with <paramref name="remember"/> false the file-hash index is only read); files in <paramref name="exclude"/> (full paths, e.g. data inputs) and <c>*.plan.json</c> are left out.</summary>
+    public static string Hash(IFileHashIndex index, string directory, IEnumerable<string>? exclude = null, bool remember = true)
     {
         var root = Path.GetFullPath(directory);
         var excluded = new HashSet<string>((exclude ?? []).Select(Path.GetFullPath), StringComparer.Ordinal);
-        var hashing = new FileHashing(cache);
+        var hashing = new FileHashing(index, remember);
         var parts = Enumerate(root)
             .Where(f => !excluded.Contains(f) && !excluded.Any(e => f.StartsWith(e + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                         && !f.EndsWith(".plan.json", StringComparison.Ordinal))

@@ -92,6 +92,48 @@ public sealed class CommittedPlanTests : IDisposable
         Assert.Contains("is stale: step 'featB' differs", output);
     }
 
+    [Fact]
+    public async Task Plan_AfterARunWithChangedData_LeavesTheWorkspaceUntouched()
+    {
+        await CompileAsync();
+        LocalWorkspace.Init(_dir).Dispose();
+        var (ran, runOutput) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir);
+        Assert.True(ran == ExitCodes.Success, runOutput);
+        // New content: the old 'plan' registered it as a dataset version and remembered its hash in the index.
+        File.WriteAllText(Path.Combine(_dir, "data", "raw.txt"), "abcd\n");
+        var before = Snapshot();
+
+        var (code, output) = await AppAsync("plan", "--base-dir", _dir, "--workspace", _dir);
+
+        Assert.True(code == ExitCodes.Success, output);
+        Assert.Contains("input 'raw' content hash changed", output);
+        Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
+    public async Task Plan_NoWorkspace_CreatesNone()
+    {
+        await CompileAsync();
+
+        var (code, output) = await AppAsync("plan", "--base-dir", _dir);
+
+        Assert.True(code == ExitCodes.Success, output);
+        Assert.False(Directory.Exists(Path.Combine(_dir, ".mlp")));
+    }
+
+    /// <summary>Bytes of the database, its row counts as seen through the store, and the listing of every workspace file.</summary>
+    private string Snapshot()
+    {
+        var mlp = Path.Combine(_dir, ".mlp");
+        var files = Directory.EnumerateFiles(mlp, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("-shm", StringComparison.Ordinal) && !(f.EndsWith("-wal", StringComparison.Ordinal) && new FileInfo(f).Length == 0))
+            .Select(f => $"{Path.GetRelativePath(mlp, f)} {new FileInfo(f).Length} {ContentHash.OfFile(f)}")
+            .Order(StringComparer.Ordinal);
+        using var ws = LocalWorkspace.Open(_dir);
+        var counts = $"runs={ws.Runs.QueryRuns(new RunQuery { Max = 10_000 }).Count} datasets={ws.Datasets.List().Count}";
+        return counts + "\n" + string.Join("\n", files);
+    }
+
     private RunInfo PipelineRun()
     {
         using var ws = LocalWorkspace.Open(_dir);

@@ -7,10 +7,14 @@ using MlPipelines.Runner.Caching;
 
 namespace MlPipelines.Runner.Execution;
 
-/// <summary>Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes.</summary>
-internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory)
+/// <summary>
+/// Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes. With
+/// <paramref name="readOnly"/> (for <c>plan</c>) nothing is written: local data is hashed but not registered, workspace
+/// datasets are not downloaded (their recorded hash is used) and the file-hash index is only read.
+/// </summary>
+internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory, bool readOnly = false)
 {
-    private readonly FileHashing _hashing = new(workspace.Cache);
+    private readonly FileHashing _hashing = new(workspace.FileHashes, remember: !readOnly);
     private readonly ConcurrentDictionary<string, Lazy<DataInput>> _data = new(StringComparer.Ordinal);
 
     internal sealed record DataInput(string Path, string Hash, string? Dataset, int? Version);
@@ -92,12 +96,14 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             // Local data is registered as a dataset version (deduplicated by content) so runs and models record
             // which version they consumed; the cache key keeps using the fast file-index hash.
             var hash = _hashing.HashPath(full);
+            if (readOnly) return new DataInput(full, hash, null, null);
             var registered = workspace.Datasets.Register(name, full, $"local data '{d.Path}' of pipeline '{plan.Pipeline}'");
             return new DataInput(full, hash, name, registered.Version);
         }
         int? version = d.Version is null or "latest" ? null : int.Parse(d.Version, CultureInfo.InvariantCulture);
         var v = workspace.Datasets.Get(name, version);
         var dir = Path.Combine(workspace.ScratchDirectory, "datasets", name, v.Version.ToString(CultureInfo.InvariantCulture));
+        if (readOnly) return new DataInput(dir, v.Hash, name, v.Version);
         if (!Directory.Exists(dir))
         {
             var tmp = dir + ".tmp-" + Guid.NewGuid().ToString("N");

@@ -52,7 +52,7 @@ internal sealed partial class PipelineExecution
         }
         var parts = CacheKeys.Parts(_plan, step, inputs, _o.SourceHash);
         var key = CacheKeys.Key(parts);
-        if (step.AllowReuse && !_o.Force && FindReusable(key) is { } hit)
+        if (_decider.Cache(step, parts) is { Kind: StepDecision.Reuse, ReuseFrom: { } hit })
         {
             Reuse(s, hit, "reused");
             return;
@@ -138,14 +138,6 @@ internal sealed partial class PipelineExecution
             try { await Task.Delay(delay, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return (RunStatus.Canceled, "canceled"); }
         }
-    }
-
-    private RunInfo? FindReusable(string key)
-    {
-        var entry = _o.Workspace.Cache.Find(key);
-        if (entry is null) return null;
-        var run = _o.Workspace.Runs.FindRun(entry.RunId);
-        return run is { Status: RunStatus.Completed } ? run : null;
     }
 
     private void Reuse(StepState s, RunInfo original, string reason)

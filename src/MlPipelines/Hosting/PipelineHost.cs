@@ -62,10 +62,10 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
         return LocalWorkspace.Open(location);
     }
 
-    public string SourceHash(IWorkspace ws, Pipelines.Plan.PipelinePlan plan, string baseDirectory)
+    public string SourceHash(IWorkspace ws, Pipelines.Plan.PipelinePlan plan, string baseDirectory, bool remember = true)
     {
         var dataPaths = plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
-        return SourceHasher.Hash(ws.Cache, Options.SourceDirectory ?? PlanDirectory, dataPaths);
+        return SourceHasher.Hash(ws.FileHashes, Options.SourceDirectory ?? PlanDirectory, dataPaths, remember);
     }
 
     public string Description()
