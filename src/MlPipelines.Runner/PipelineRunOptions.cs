@@ -19,6 +19,8 @@ public sealed record PipelineRunOptions
     public int MaxParallel { get; init; } = Environment.ProcessorCount;
     /// <summary>Ignore cached results (every step runs).</summary>
     public bool Force { get; init; }
+    /// <summary>A failed evaluation gate (outcome <c>passed</c> false) fails the pipeline, also when the evaluation is reused from the cache.</summary>
+    public bool FailOnGate { get; init; }
     /// <summary>A previous pipeline run whose completed steps are reused; only the rest runs.</summary>
     public string? ResumeRunId { get; init; }
     /// <summary>Working directory of commands; relative data paths are resolved against it.</summary>

@@ -164,6 +164,16 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StepFailsWithInvalidInput_IsNotRetried()
+    {
+        var result = await _f.RunAsync(new InvalidInputRetryPipeline());
+
+        Assert.Equal(RunStatus.Failed, result["broken"].Status);
+        Assert.Equal(1, result["broken"].Attempts);
+        Assert.Contains("cannot start", result["broken"].Reason);
+    }
+
+    [Fact]
     public async Task RunAsync_FalseConditions_SkipWithReason()
     {
         var result = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(0.5), new ReferenceExecutor()] });

@@ -57,6 +57,14 @@ public sealed class RetryPipeline(string counterFile) : Pipeline
             .Retry(2, TimeSpan.FromMilliseconds(20));
 }
 
+/// <summary>A step failing with invalid input (which no retry can fix), with retries configured.</summary>
+public sealed class InvalidInputRetryPipeline : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Code("broken", _ => throw Core.Errors.MlpException.Invalid("Command 'no-such-tool' cannot start."))
+            .Retry(3, TimeSpan.FromMilliseconds(20));
+}
+
 /// <summary>Gate and parameter conditions.</summary>
 public sealed class GatePipeline : Pipeline
 {

@@ -26,7 +26,7 @@ public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, T
         }
         catch (MlpException e)
         {
-            return StepResult.Failure(e.Message);
+            return Scheduling.Retries.IsRetryable(e) ? StepResult.Failure(e.Message) : StepResult.Permanent(e.Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

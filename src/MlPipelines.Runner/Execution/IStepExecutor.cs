@@ -22,6 +22,12 @@ public interface IStepExecutor
 /// <param name="Reason">Why it failed ("exit code 3"), or a note on success.</param>
 public sealed record StepResult(bool Succeeded, string? Reason = null)
 {
+    /// <summary>False when another attempt cannot help (invalid input, a command that cannot start): the step is not retried.</summary>
+    public bool Retryable { get; init; } = true;
+
+    /// <summary>A failure that retries cannot fix.</summary>
+    public static StepResult Permanent(string reason) => new(false, reason) { Retryable = false };
+
     /// <summary>Success.</summary>
     public static StepResult Success { get; } = new(true);
 

@@ -113,7 +113,7 @@ internal sealed partial class PipelineExecution
             }
             catch (MlpException e)
             {
-                result = StepResult.Failure(e.Message);
+                result = Retries.IsRetryable(e) ? StepResult.Failure(e.Message) : StepResult.Permanent(e.Message);
             }
             if (ct.IsCancellationRequested) return (RunStatus.Canceled, "canceled");
             if (timeout.IsCancellationRequested) result = StepResult.Failure($"timed out after {Format(step.Timeout!.Value)}");
@@ -132,7 +132,7 @@ internal sealed partial class PipelineExecution
                     result = StepResult.Failure(e.Message);
                 }
             }
-            if (attempt >= step.Retries) return (RunStatus.Failed, result.Reason);
+            if (attempt >= step.Retries || !Retries.IsRetryable(result)) return (RunStatus.Failed, result.Reason);
             var delay = TimeSpan.FromSeconds(step.RetryBackoffSeconds * Math.Pow(2, attempt));
             log.Info($"attempt {attempt + 1} of {step.Retries + 1} failed ({result.Reason}); retrying in {Format(delay)}");
             try { await Task.Delay(delay, ct).ConfigureAwait(false); }
@@ -152,11 +152,19 @@ internal sealed partial class PipelineExecution
         s.RunId = runs.CreateRun(StepRun(s.Step, RunStatus.Queued, carried)).Id;
         runs.SetReusedFrom(s.RunId, origin);
         foreach (var o in runs.GetOutputs(original.Id)) runs.AddOutput(s.RunId, o);
-        runs.SetStatus(s.RunId, RunStatus.Completed, reason);
         s.Outputs = outputs;
         s.Outcomes = carried.Where(t => t.Key.StartsWith(OutputStore.OutcomeTagPrefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key[OutputStore.OutcomeTagPrefix.Length..], t => t.Value);
         s.ReusedFrom = origin;
+        if (_o.FailOnGate && s.Outcomes.GetValueOrDefault("passed") == "false")
+        {
+            // --fail-on-gate: a failed gate fails the pipeline whether the evaluation ran now or is reused.
+            var first = runs.FindRun(origin)?.StatusReason;
+            var gate = first is not null && first.StartsWith("gate: ", StringComparison.Ordinal) ? first : "gate failed";
+            Finish(s, RunStatus.Failed, $"{gate} ({reason} from run {origin})");
+            return;
+        }
+        runs.SetStatus(s.RunId, RunStatus.Completed, reason);
         s.Status = RunStatus.Completed;
         s.Reason = reason;
     }

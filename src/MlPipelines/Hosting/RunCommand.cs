@@ -37,6 +37,7 @@ internal static class RunCommand
                 Experiment = parse.GetValue(experiment),
                 MaxParallel = parse.GetValue(maxParallel) ?? Environment.ProcessorCount,
                 Force = parse.GetValue(common.Force),
+                FailOnGate = parse.GetValue(failOnGate),
                 ResumeRunId = parse.GetValue(resume),
                 BaseDirectory = baseDir,
                 SourceHash = host.SourceHash(ws, compiled.Plan, baseDir),
