@@ -55,8 +55,8 @@ public static class PlanExplainer
                 result.Add(new StepExplanation(step.Name, StepDecision.Skip, skip.Note, [], null));
                 continue;
             }
-            var running = step.Inputs.Where(i => i.Source.StartsWith("step:", StringComparison.Ordinal))
-                .Select(i => InputResolver.SplitStepSource(i.Source).Step).Where(p => outputs.GetValueOrDefault(p) is null).Distinct().ToList();
+            var running = step.Inputs.Select(i => i.Source).OfType<StepOutputSource>()
+                .Select(s => s.Step).Where(p => outputs.GetValueOrDefault(p) is null).Distinct().ToList();
             if (running.Count > 0)
             {
                 result.Add(new StepExplanation(step.Name, StepDecision.Run, $"upstream {string.Join(", ", running.Select(r => $"'{r}'"))} will run", [], null));

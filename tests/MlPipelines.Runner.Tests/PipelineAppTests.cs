@@ -44,7 +44,7 @@ public sealed class PipelineAppTests : IDisposable
         Assert.Contains("is stale", staleOutput);
         Assert.Equal(ExitCodes.Success, written);
         Assert.Equal(ExitCodes.Success, fresh);
-        Assert.Contains("\"schema\": \"mlp.plan/v1\"", File.ReadAllText(Path.Combine(_dir, "text-features.plan.json")));
+        Assert.Contains("\"schema\": \"mlp.plan/v2\"", File.ReadAllText(Path.Combine(_dir, "text-features.plan.json")));
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public sealed class PipelineRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_FalseConditions_SkipWithReason()
     {
-        var result = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(0.5), new ReferenceExecutor()] });
+        var result = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(0.5), new ReferenceExecutor(), new ImageReferenceExecutor()] });
 
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Equal(RunStatus.Completed, result["evaluate"].Status);
@@ -187,11 +187,11 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal("condition 'evaluate.passed' is false", _f.Workspace.Runs.GetRun(result["register"].RunId!).StatusReason);
 
         // A reused evaluation keeps its outcome, so the gate stays closed on a cached rerun.
-        var cached = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor()] });
+        var cached = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor(), new ImageReferenceExecutor()] });
         Assert.NotNull(cached["evaluate"].ReusedFrom);
         Assert.Equal(RunStatus.Skipped, cached["register"].Status);
 
-        var passing = await _f.RunAsync(new GatePipeline(), o => o with { Force = true, Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor()] }, default, "Notify=true");
+        var passing = await _f.RunAsync(new GatePipeline(), o => o with { Force = true, Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor(), new ImageReferenceExecutor()] }, default, "Notify=true");
         Assert.All(passing.Steps, s => Assert.Equal(RunStatus.Completed, s.Status));
     }
 

@@ -25,13 +25,13 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         var result = new Dictionary<string, StepInput>(StringComparer.Ordinal);
         foreach (var input in step.Inputs)
         {
-            if (input.Source.StartsWith("data:", StringComparison.Ordinal))
+            if (input.Source is DatasetSource data)
             {
-                var d = Data(input.Source["data:".Length..]);
+                var d = Data(data.Dataset);
                 result[input.Name] = new StepInput(input.Name, input.Type, d.Path, null, d.Hash, null);
                 continue;
             }
-            var (producer, output) = SplitStepSource(input.Source);
+            if (input.Source is not StepOutputSource (var producer, var output)) continue; // parameters: values, not files
             var outputs = upstream(producer) ?? throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which has not completed.");
             if (!outputs.TryGetValue(output, out var o))
                 throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which it did not produce.");
@@ -64,8 +64,8 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             if (!seen.Add(current.Name)) continue;
             if (current.Environment is { } name)
                 return plan.Environments.FirstOrDefault(e => e.Name == name) is { } env ? $"{name}@{env.Hash[..12]}" : name;
-            foreach (var input in current.Inputs.Where(i => i.Source.StartsWith("step:", StringComparison.Ordinal)))
-                if (plan.Steps.FirstOrDefault(x => x.Name == SplitStepSource(input.Source).Step) is { } producer) queue.Enqueue(producer);
+            foreach (var source in current.Inputs.Select(i => i.Source).OfType<StepOutputSource>())
+                if (plan.Steps.FirstOrDefault(x => x.Name == source.Step) is { } producer) queue.Enqueue(producer);
         }
         return null;
     }
@@ -74,9 +74,8 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
     {
         foreach (var input in step.Inputs)
         {
-            if (input.Source.StartsWith("data:", StringComparison.Ordinal)) yield return input.Source["data:".Length..];
-            else if (input.Source.StartsWith("step:", StringComparison.Ordinal)
-                     && SplitStepSource(input.Source).Step is var upstream && seen.Add(upstream)
+            if (input.Source is DatasetSource d) yield return d.Dataset;
+            else if (input.Source is StepOutputSource { Step: var upstream } && seen.Add(upstream)
                      && plan.Steps.FirstOrDefault(s => s.Name == upstream) is { } producer)
                 foreach (var name in DataNamesUpstreamOf(producer, seen)) yield return name;
         }
@@ -113,12 +112,5 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         }
         var path = v.IsFile && v.Files.Count == 1 ? Path.Combine(dir, v.Files[0].Path) : dir;
         return new DataInput(path, v.Hash, name, v.Version);
-    }
-
-    internal static (string Step, string Output) SplitStepSource(string source)
-    {
-        var rest = source["step:".Length..];
-        var slash = rest.IndexOf('/');
-        return (rest[..slash], rest[(slash + 1)..]);
     }
 }

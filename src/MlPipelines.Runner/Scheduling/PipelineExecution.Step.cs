@@ -3,6 +3,7 @@ using System.Globalization;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Caching;
 using MlPipelines.Runner.Execution;
 using MlPipelines.Runner.Logging;
@@ -87,7 +88,7 @@ internal sealed partial class PipelineExecution
     private async Task<(RunStatus, string?)> AttemptAsync(StepState s, Dictionary<string, StepInput> inputs, StepLog log, CancellationToken ct)
     {
         var step = s.Step;
-        var executor = _executors.Find(step.Kind)!;
+        var executor = _executors.Find(step)!;
         var outDir = OutputStore.OutputDirectory(_o.Workspace, s.RunId!);
         for (var attempt = 0; ; attempt++)
         {
@@ -186,11 +187,11 @@ internal sealed partial class PipelineExecution
         var errors = new List<string>();
         foreach (var s in _plan.Steps)
         {
-            if (_executors.Find(s.Kind) is null)
+            if (_executors.Find(s) is null)
                 errors.Add($"Step '{s.Name}' has kind '{s.Kind}', which this host cannot execute; executors exist for: {string.Join(", ", _executors.Kinds.Select(k => $"'{k}'"))}.");
-            if (s.Compute is { } c && (s.Kind is "command" or "train") && !_o.ComputeTargets.Names.Contains(c))
+            if (s is ProcessPlanStep { Compute: { } c } && !_o.ComputeTargets.Names.Contains(c))
                 errors.Add($"Step '{s.Name}' uses unknown compute '{c}'; available: {string.Join(", ", _o.ComputeTargets.Names.Select(n => $"'{n}'"))}.");
-            if (s.Kind == "code" && !_o.CodeSteps.ContainsKey(s.Code ?? s.Name))
+            if (s is CodePlanStep code && !_o.CodeSteps.ContainsKey(code.Code))
                 errors.Add($"Code step '{s.Name}' has no delegate; run the pipeline through its program (PipelineApp) so the host can supply it.");
             foreach (var d in s.DependsOn.Where(d => !_states.ContainsKey(d)))
                 errors.Add($"Step '{s.Name}' depends on unknown step '{d}'.");
