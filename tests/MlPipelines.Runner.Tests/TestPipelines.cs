@@ -57,6 +57,20 @@ public sealed class RetryPipeline(string counterFile) : Pipeline
             .Retry(2, TimeSpan.FromMilliseconds(20));
 }
 
+/// <summary>make → use, and 'lint' that the ordered variant runs first (ordering only), with retries and a timeout.</summary>
+public sealed class OrderingPipeline(string dir, bool ordered) : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var lint = p.Command("lint", "bash", "-c", $"date +%s%N > '{dir}/lint.txt'").AllowReuse(false);
+        var make = p.Command("make", c => c.Command("bash", "-c", "echo made > \"$0\"", c.Outputs.File("made")));
+        var use = p.Command("use", c => c.Command("bash", "-c", "cat \"$0\" > \"$1\"", make.Outputs.File("made"), c.Outputs.File("used")));
+        if (!ordered) return;
+        make.After(lint).Retry(2).Timeout(TimeSpan.FromMinutes(1)).Compute("local");
+        use.After(lint);
+    }
+}
+
 /// <summary>A step failing with invalid input (which no retry can fix), with retries configured.</summary>
 public sealed class InvalidInputRetryPipeline : Pipeline
 {
