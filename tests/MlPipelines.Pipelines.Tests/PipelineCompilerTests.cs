@@ -78,6 +78,16 @@ public sealed class PipelineCompilerTests
     }
 
     [Fact]
+    public void Compile_ConsumerNamesUndeclaredOutputOrEvaluateLacksPredictions_ReportsBothAtCompileTime()
+    {
+        var e = Assert.Throws<MlpException>(() => PipelineCompiler.Compile(new MiswiredPipeline()));
+
+        Assert.Contains("Step 'evaluate' consumes output 'predictionz' of step 'train', which 'train' does not declare; its outputs: 'model', 'predictions'.", e.Details);
+        Assert.Contains(e.Details, d => d.StartsWith("Step 'bare' uses the built-in evaluator but has no predictions", StringComparison.Ordinal));
+        Assert.Equal(2, e.Details.Count);
+    }
+
+    [Fact]
     public void Compile_Parameters_ArgsBeatEnvironmentBeatFile()
     {
         var file = Path.GetTempFileName();

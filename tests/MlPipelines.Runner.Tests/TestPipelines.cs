@@ -88,7 +88,7 @@ public sealed class GatePipeline : Pipeline
     {
         var train = p.Train("train", t => t.Command("bash", "-c", "echo w > \"$0/w.txt\"", t.Outputs.Model));
         var data = p.Command("data", c => c.Command("bash", "-c", "echo d > \"$0\"", c.Outputs.File("d")));
-        var eval = p.Evaluate("evaluate", train.Model, data.Outputs.File("d")).Require("accuracy", ">=", 0.99);
+        var eval = p.Evaluate("evaluate", train.Model, data.Outputs.File("d")).Predictions(data.Outputs.File("d")).Require("accuracy", ">=", 0.99);
         var reg = p.Register("register", train.Model, name: "m").When(eval.Passed);
         p.Image("image", reg);
         p.Code("notify", _ => { }).When(p.Param(nameof(Notify)).IsTrue);
