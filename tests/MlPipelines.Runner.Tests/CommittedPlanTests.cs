@@ -111,6 +111,47 @@ public sealed class CommittedPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_StrayIgnoredFileAndBuildOutput_DoNotInvalidateSteps()
+    {
+        await CompileAsync();
+        LocalWorkspace.Init(_dir).Dispose();
+        File.WriteAllText(Path.Combine(_dir, ".gitignore"), "*.log\ntrain.pid\n"); // the train step writes train.pid next to the sources
+        var (ran, runOutput) = await AppAsync("run", "--base-dir", _dir, "--workspace", _dir);
+        Assert.True(ran == ExitCodes.Success, runOutput);
+
+        File.WriteAllText(Path.Combine(_dir, "stray.log"), "noise");
+        Directory.CreateDirectory(Path.Combine(_dir, "obj"));
+        File.WriteAllText(Path.Combine(_dir, "obj", "project.assets.json"), "{}");
+        var (ignored, ignoredOutput) = await AppAsync("plan", "--base-dir", _dir, "--workspace", _dir);
+        File.WriteAllText(Path.Combine(_dir, "notes.txt"), "a real source change");
+        var (changed, changedOutput) = await AppAsync("plan", "--base-dir", _dir, "--workspace", _dir);
+
+        Assert.True(ignored == ExitCodes.Success, ignoredOutput);
+        Assert.DoesNotContain("run    (", ignoredOutput);
+        Assert.True(changed == ExitCodes.Success, changedOutput);
+        Assert.Contains("code snapshot changed", changedOutput);
+    }
+
+    [Fact]
+    public async Task Run_NoWorkspaceOption_FindsTheWorkspaceFromTheProjectFolderNotTheCurrentOne()
+    {
+        await CompileAsync();
+        Directory.CreateDirectory(Path.Combine(_dir, "pipeline"));
+        LocalWorkspace.Init(_dir).Dispose();
+        Assert.NotEqual(_dir, Environment.CurrentDirectory);
+
+        // The plan (project) folder is a sub-folder: the workspace above it is found, wherever the process was started.
+        var output = new StringWriter();
+        File.Copy(PlanPath, Path.Combine(_dir, "pipeline", "text-features.plan.json"));
+        var code = await PipelineApp.RunAsync<TextFeaturesPipeline>(["run", "--base-dir", _dir],
+            new PipelineAppOptions { Out = output, Error = output, PlanDirectory = Path.Combine(_dir, "pipeline") });
+
+        Assert.True(code == ExitCodes.Success, output.ToString());
+        Assert.DoesNotContain("No workspace found", output.ToString());
+        Assert.Equal("committed", PipelineRun().Tags["mlp.plan"]);
+    }
+
+    [Fact]
     public async Task Plan_NoWorkspace_CreatesNone()
     {
         await CompileAsync();

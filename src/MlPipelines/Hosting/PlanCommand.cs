@@ -20,14 +20,14 @@ internal static class PlanCommand
             var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), allowStale: true);
             if (compiled.Tags.TryGetValue(CommittedPlan.StaleTag, out var stale))
                 host.Error.WriteLine($"warning: the committed plan is stale ({stale}); showing the definition. 'run' refuses a stale plan: run '{CommittedPlan.FixCommand(host)}'.");
-            using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace));
+            var baseDir = common.BaseDirectoryOf(parse, host);
+            using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace), baseDir);
             if (ws is null)
             {
                 var w = compiled.Plan.Steps.Max(s => s.Name.Length);
                 foreach (var s in compiled.Plan.Steps) host.Out.WriteLine($"{s.Name.PadRight(w)}  run    (no workspace yet)");
                 return Task.FromResult(ExitCodes.Success);
             }
-            var baseDir = common.BaseDirectoryOf(parse, host);
             var options = new PipelineRunOptions
             {
                 Workspace = ws,

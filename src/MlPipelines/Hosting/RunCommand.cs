@@ -23,11 +23,11 @@ internal static class RunCommand
         command.SetAction((parse, ct) => host.GuardAsync(async () =>
         {
             var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale));
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true);
+            var baseDir = common.BaseDirectoryOf(parse, host);
+            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-            var baseDir = common.BaseDirectoryOf(parse, host);
             var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
             var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
             var computeTargets = host.ComputeTargets();
