@@ -180,7 +180,7 @@ internal sealed partial class PipelineExecution
         catch (MlpException e) { _o.Progress.Output(s.Step.Name, LogStream.System, "warning: could not record status: " + e.Message); }
     }
 
-    private static string Format(TimeSpan t) => PlainProgress.Format(t);
+    private static string Format(TimeSpan t) => PlainProgress.FormatDuration(t);
 
     private void Validate()
     {

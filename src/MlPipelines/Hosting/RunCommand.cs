@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using MlPipelines.Executors;
+using MlPipelines.Progress;
 using MlPipelines.Runner;
 using MlPipelines.Runner.Progress;
 using Spectre.Console;
