@@ -13,6 +13,11 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var root = Directory.CreateTempSubdirectory("mlp-bench-runner-").FullName;
 try
 {
+    if (args is ["step-metrics"])
+    {
+        await StepMetricsBench.RunAsync(root);
+        return;
+    }
     using var ws = LocalWorkspace.Init(root);
     PipelineRunOptions Options() => new() { Workspace = ws, BaseDirectory = root, SourceHash = "bench" };
 
@@ -66,6 +71,7 @@ try
     var h2 = SourceHasher.Hash(ws.FileHashes, dataDir);
     var ms = sw.Elapsed.TotalMilliseconds;
     Report("unchanged 1 GiB input on rerun", ms, "ms", "<= 10 ms", ms <= 10 && h1 == h2, null);
+    await StepMetricsBench.RunAsync(root);
 }
 finally
 {
