@@ -164,6 +164,21 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_MlpOutputLinesInAStep_AreKeptAsInRunSubmit()
+    {
+        var result = await _f.RunAsync(new NamedOutputPipeline());
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var run = _f.Workspace.Runs.GetRun(result["report"].RunId!);
+        Assert.Equal("report.txt", run.Tags["mlp.output.report"]);
+        Assert.Equal("plots", run.Tags["mlp.output.plots"]);
+        var outputs = _f.Workspace.Runs.GetOutputs(run.Id).Select(o => o.Path).ToList();
+        Assert.Contains("report.txt", outputs);
+        Assert.Contains("plots/roc.svg", outputs);
+        Assert.Equal("roc", Assert.Single(_f.Workspace.Runs.GetImages(run.Id)).Name);
+    }
+
+    [Fact]
     public async Task RunAsync_StepFailsWithInvalidInput_IsNotRetried()
     {
         var result = await _f.RunAsync(new InvalidInputRetryPipeline());

@@ -71,6 +71,16 @@ public sealed class OrderingPipeline(string dir, bool ordered) : Pipeline
     }
 }
 
+/// <summary>A step that keeps a file of its working folder and one of its output folder with ##mlp[output], and logs an image.</summary>
+public sealed class NamedOutputPipeline : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Command("report", "bash", "-c",
+            "echo hello > report.txt; echo '##mlp[output name=report]report.txt'; " +
+            "mkdir -p \"$MLP_OUTPUT_DIR/plots\"; printf '<svg/>' > \"$MLP_OUTPUT_DIR/plots/roc.svg\"; echo '##mlp[image name=roc]plots/roc.svg'; " +
+            "echo '##mlp[output name=plots]plots'");
+}
+
 /// <summary>A step failing with invalid input (which no retry can fix), with retries configured.</summary>
 public sealed class InvalidInputRetryPipeline : Pipeline
 {

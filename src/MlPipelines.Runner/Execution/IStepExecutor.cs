@@ -68,11 +68,14 @@ public sealed record StepInput(string Name, string Type, string? Path, string? V
 /// <summary>The log of a step: lines go to the step's run logs and to the console with the step name as prefix.</summary>
 public interface IStepLog
 {
-    /// <summary>Writes a line; stdout lines starting with <c>##mlp[</c> are also applied to the run (metrics, params, tags).</summary>
+    /// <summary>Writes a line; stdout lines starting with <c>##mlp[</c> are also applied to the run (metrics, params, tags, tables, images, outputs).</summary>
     void Write(Core.Runs.LogStream stream, string text);
 
     /// <summary>Writes a line from MlPipelines itself (System stream).</summary>
     void Info(string text);
+
+    /// <summary>The latest value of every metric the step's <c>##mlp[metric …]</c> lines reported so far.</summary>
+    IReadOnlyDictionary<string, double> LatestMetrics { get; }
 }
 
 /// <summary>Executors by plan step type; the host adds executors for the kinds it supports.</summary>

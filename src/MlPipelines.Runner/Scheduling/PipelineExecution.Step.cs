@@ -65,7 +65,7 @@ internal sealed partial class PipelineExecution
         foreach (var (dataset, version) in _inputs.DatasetsUsedBy(step)) runs.AddDatasetInput(s.RunId, dataset, version);
         lock (_runningRuns) _runningRuns.Add(s.RunId);
         _o.Progress.StepChanged(new StepProgress(step.Name, RunStatus.Running, null, null, null));
-        var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.Progress);
+        var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.BaseDirectory, _o.Progress);
         lock (_activeLogs) _activeLogs.Add(log);
         try
         {

@@ -90,18 +90,11 @@ public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : StepExecu
         throw MlpException.Invalid($"Step '{step}': predictions folder '{path}' has no predictions.csv or predictions.jsonl; files: {(found.Count == 0 ? "none" : string.Join(", ", found.Select(f => $"'{f}'")))}.");
     }
 
+    /// <summary>Runs the user evaluator; its metrics are what its ##mlp[metric] lines reported to the step's recorder.</summary>
     private async Task<(StepResult Result, IReadOnlyDictionary<string, double> Metrics)> RunCommandAsync(StepContext ctx, IReadOnlyList<string> command, string? compute)
     {
-        var capture = new MetricCapturingLog(ctx.Log);
-        var shadow = new StepContext
-        {
-            Workspace = ctx.Workspace, Plan = ctx.Plan, Step = ctx.Step, RunId = ctx.RunId, ParentRunId = ctx.ParentRunId,
-            Experiment = ctx.Experiment, Inputs = ctx.Inputs, OutputDirectory = ctx.OutputDirectory, OutputPaths = ctx.OutputPaths,
-            Parameters = ctx.Parameters, BaseDirectory = ctx.BaseDirectory, Log = capture, KillGracePeriod = ctx.KillGracePeriod,
-            CancellationToken = ctx.CancellationToken,
-        };
-        var result = await CommandExecutor.RunAsync(shadow, command, compute, computes).ConfigureAwait(false);
-        return (result, capture.Metrics);
+        var result = await CommandExecutor.RunAsync(ctx, command, compute, computes).ConfigureAwait(false);
+        return (result, ctx.Log.LatestMetrics);
     }
 
     private static void Record(StepContext ctx, IReadOnlyDictionary<string, double> metrics, GateDecision decision)
