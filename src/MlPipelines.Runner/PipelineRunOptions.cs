@@ -19,12 +19,16 @@ public sealed record PipelineRunOptions
     public int MaxParallel { get; init; } = Environment.ProcessorCount;
     /// <summary>Ignore cached results (every step runs).</summary>
     public bool Force { get; init; }
+    /// <summary>A failed evaluation gate (outcome <c>passed</c> false) fails the pipeline, also when the evaluation is reused from the cache.</summary>
+    public bool FailOnGate { get; init; }
     /// <summary>A previous pipeline run whose completed steps are reused; only the rest runs.</summary>
     public string? ResumeRunId { get; init; }
     /// <summary>Working directory of commands; relative data paths are resolved against it.</summary>
     public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
     /// <summary>Hash of the source snapshot (the "code" part of cache keys); null when the host does not track source.</summary>
     public string? SourceHash { get; init; }
+    /// <summary>Extra tags of the pipeline run (e.g. where its plan came from: <c>mlp.plan</c>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     /// <summary>Delegates of code steps by name (from <c>CompiledPipeline.CodeSteps</c>).</summary>
     public IReadOnlyDictionary<string, Func<CodeContext, Task>> CodeSteps { get; init; } = new Dictionary<string, Func<CodeContext, Task>>();
     /// <summary>Compute targets for command steps.</summary>

@@ -4,50 +4,65 @@ using MlPipelines.Pipelines.Compiler;
 using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Caching;
 using MlPipelines.Runner.Execution;
+using MlPipelines.Runner.Scheduling;
 
 namespace MlPipelines.Runner;
 
-/// <summary>Whether a step would run or be reused.</summary>
+/// <summary>Whether a step would run, be reused or be skipped.</summary>
 public enum StepDecision
 {
     /// <summary>The step would execute.</summary>
     Run,
     /// <summary>A cached result would be reused.</summary>
     Reuse,
+    /// <summary>The step would be skipped (false condition on known values, failed or skipped upstream).</summary>
+    Skip,
 }
 
 /// <summary>What <c>plan</c> says about one step.</summary>
 /// <param name="Step">Step name.</param>
-/// <param name="Decision">Run or reuse.</param>
+/// <param name="Decision">Run, reuse or skip.</param>
 /// <param name="Note">Why, in short ("no earlier run", "upstream 'x' will run", "cache key changed", "reuse disabled"…).</param>
-/// <param name="Changes">Which cache key parts changed since the step's latest run (command, input 'x' content hash, code snapshot, environment, parameter 'p').</param>
+/// <param name="Changes">Which cache key parts changed since the step's latest run (definition, input 'x' content hash, code, environment, parameter 'p').</param>
 /// <param name="ReuseFrom">The run whose results would be reused.</param>
 public sealed record StepExplanation(string Step, StepDecision Decision, string Note, IReadOnlyList<string> Changes, string? ReuseFrom);
 
-/// <summary>Predicts, without running anything, which steps of a plan would run and why (conditions are not evaluated).</summary>
+/// <summary>
+/// Predicts, without running or writing anything, which steps of a plan would run and why. It asks the same decision
+/// function as the runner; conditions on the outcome of a step that would run are left for the run to decide.
+/// </summary>
 public static class PlanExplainer
 {
     /// <summary>Explains a compiled pipeline.</summary>
     public static IReadOnlyList<StepExplanation> Explain(CompiledPipeline compiled, PipelineRunOptions options) => Explain(compiled.Plan, options);
 
-    /// <summary>Explains a plan: for each step, run or reuse, and for a run caused by a changed key, which parts changed.</summary>
+    /// <summary>Explains a plan: for each step, run, reuse or skip, and for a run caused by a changed key, which parts changed.</summary>
     public static IReadOnlyList<StepExplanation> Explain(PipelinePlan plan, PipelineRunOptions options)
     {
         var ws = options.Workspace;
-        var resolver = new InputResolver(ws, plan, options.BaseDirectory);
+        var resolver = new InputResolver(ws, plan, options.BaseDirectory, readOnly: true);
+        var decider = new StepDecider(ws, plan, options.Force);
         var outputs = new Dictionary<string, IReadOnlyDictionary<string, ResolvedOutput>?>(StringComparer.Ordinal);
+        var views = new Dictionary<string, UpstreamView>(StringComparer.Ordinal);
         var result = new List<StepExplanation>();
+        UpstreamView View(string n) => views.GetValueOrDefault(n) ?? new UpstreamView(n, null, null, null, new Dictionary<string, string>());
         foreach (var step in plan.Steps)
         {
             outputs[step.Name] = null;
-            var running = step.Inputs.Where(i => i.Source.StartsWith("step:", StringComparison.Ordinal))
-                .Select(i => InputResolver.SplitStepSource(i.Source).Step).Where(p => outputs.GetValueOrDefault(p) is null).Distinct().ToList();
+            if (decider.Skip(step, View) is { } skip)
+            {
+                views[step.Name] = new UpstreamView(step.Name, RunStatus.Skipped, skip.Note, skip.FailedRoot, new Dictionary<string, string>());
+                result.Add(new StepExplanation(step.Name, StepDecision.Skip, skip.Note, [], null));
+                continue;
+            }
+            var running = step.Inputs.Select(i => i.Source).OfType<StepOutputSource>()
+                .Select(s => s.Step).Where(p => outputs.GetValueOrDefault(p) is null).Distinct().ToList();
             if (running.Count > 0)
             {
                 result.Add(new StepExplanation(step.Name, StepDecision.Run, $"upstream {string.Join(", ", running.Select(r => $"'{r}'"))} will run", [], null));
                 continue;
             }
-            SortedDictionary<string, string> parts;
+            IReadOnlyDictionary<string, string> parts;
             try
             {
                 parts = CacheKeys.Parts(plan, step, resolver.Resolve(step, n => outputs.GetValueOrDefault(n), materialize: false), options.SourceHash);
@@ -57,20 +72,17 @@ public static class PlanExplainer
                 result.Add(new StepExplanation(step.Name, StepDecision.Run, "inputs cannot be resolved: " + e.Message, [], null));
                 continue;
             }
-            if (!step.AllowReuse) { result.Add(new(step.Name, StepDecision.Run, "reuse disabled for this step", [], null)); continue; }
-            if (options.Force) { result.Add(new(step.Name, StepDecision.Run, "--force", [], null)); continue; }
-            var entry = ws.Cache.Find(CacheKeys.Key(parts));
-            var run = entry is null ? null : ws.Runs.FindRun(entry.RunId);
-            if (run is { Status: RunStatus.Completed })
+            var decision = decider.Cache(step, parts);
+            if (decision is { Kind: StepDecision.Reuse, ReuseFrom: { } run })
             {
                 outputs[step.Name] = OutputStore.FromRun(ws, run, step);
-                result.Add(new StepExplanation(step.Name, StepDecision.Reuse, "unchanged", [], run.ReusedFrom ?? run.Id));
+                var outcomes = run.Tags.Where(t => t.Key.StartsWith(OutputStore.OutcomeTagPrefix, StringComparison.Ordinal))
+                    .ToDictionary(t => t.Key[OutputStore.OutcomeTagPrefix.Length..], t => t.Value, StringComparer.Ordinal);
+                views[step.Name] = new UpstreamView(step.Name, RunStatus.Completed, run.Tags.GetValueOrDefault("mlp.gate.summary") is { Length: > 0 } g && outcomes.GetValueOrDefault("passed") == "false" ? "gate: " + g : null, null, outcomes);
+                result.Add(new StepExplanation(step.Name, StepDecision.Reuse, decision.Note, [], run.ReusedFrom ?? run.Id));
                 continue;
             }
-            var latest = ws.Cache.Latest(plan.Pipeline, step.Name);
-            result.Add(latest is null
-                ? new StepExplanation(step.Name, StepDecision.Run, "no earlier run", [], null)
-                : new StepExplanation(step.Name, StepDecision.Run, "cache key changed", CacheKeys.Explain(latest.KeyParts, parts), null));
+            result.Add(new StepExplanation(step.Name, StepDecision.Run, decision.Note, decision.Changes, null));
         }
         return result;
     }

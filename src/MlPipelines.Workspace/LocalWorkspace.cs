@@ -97,6 +97,9 @@ public sealed partial class LocalWorkspace : IWorkspace
     public IEndpointStore Endpoints { get; }
     /// <inheritdoc />
     public IStepCache Cache => _cache;
+
+    /// <inheritdoc />
+    public IFileHashIndex FileHashes => _cache;
     /// <inheritdoc />
     public string ScratchDirectory => _layout.Temp;
 

@@ -35,6 +35,7 @@ public sealed class ExecutorFixture : IDisposable
             Workspace = Workspace,
             BaseDirectory = Dir,
             SourceHash = "src-1",
+            FailOnGate = failOnGate,
             Executors = RegistryExecutors.Create(failOnGate: failOnGate),
             KillGracePeriod = TimeSpan.FromMilliseconds(300),
             LogFlushInterval = TimeSpan.FromMilliseconds(100),

@@ -73,6 +73,23 @@ public sealed class RegistryExecutorsTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FailOnGateWithReusedFailedEvaluation_FailsPipelineAsWhenItRan()
+    {
+        var pipeline = new GatedPipeline(_f.Predictions("p.csv", 5), 0.9);
+        var first = await _f.RunAsync(pipeline);
+        Assert.Equal(0, first.ExitCode);
+
+        var second = await _f.RunAsync(pipeline, failOnGate: true);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal(RunStatus.Failed, second["evaluate"].Status);
+        Assert.StartsWith("gate: accuracy 0.50 < 0.90", second["evaluate"].Reason);
+        Assert.Contains($"reused from run {first["evaluate"].RunId}", second["evaluate"].Reason);
+        Assert.Equal(RunStatus.Skipped, second["register"].Status);
+        Assert.Equal(RunStatus.Failed, _f.Run(second, "evaluate").Status);
+    }
+
+    [Fact]
     public async Task Run_FailOnGate_FailsPipeline()
     {
         var result = await _f.RunAsync(new GatedPipeline(_f.Predictions("p.csv", 5), 0.9), failOnGate: true);

@@ -19,6 +19,10 @@ public sealed class DefaultExecutorsTests : IDisposable
 
     private void Package()
     {
+        // 'run' executes the committed plan; this test's plan lives in its temporary workspace folder.
+        var output = new StringWriter();
+        var compiled = PipelineApp.RunAsync<ImagePipeline>(["compile"], new PipelineAppOptions { Out = output, Error = output, PlanDirectory = _ws.Root }).GetAwaiter().GetResult();
+        Assert.True(compiled == 0, output.ToString());
         var dir = Directory.CreateDirectory(Path.Combine(_ws.Root, "pkg")).FullName;
         File.WriteAllText(Path.Combine(dir, "model.json"), """{"factor":4}""");
         File.WriteAllText(Path.Combine(dir, "scorer.json"), """{"kind":"dotnet","assembly":"MlPipelines.TestScorer.dll"}""");

@@ -19,7 +19,7 @@ public sealed class PipelineCompilerTests
         Assert.Equal(first, second);
         Assert.DoesNotContain("\r", first);
         Assert.EndsWith("}\n", first);
-        Assert.Contains("\"schema\": \"mlp.plan/v1\"", first);
+        Assert.Contains("\"schema\": \"mlp.plan/v2\"", first);
         Assert.Equal(first, PipelinePlan.FromJson(first).ToJson());
     }
 
@@ -30,7 +30,7 @@ public sealed class PipelineCompilerTests
 
         Assert.Equal("iris", plan.Pipeline);
         Assert.Equal(["prep", "train", "stats", "evaluate", "register", "image", "deploy"], plan.Steps.Select(s => s.Name));
-        var train = plan.GetStep("train");
+        var train = Assert.IsType<TrainPlanStep>(plan.GetStep("train"));
         Assert.Equal(["dotnet", "run", "--project", "trainers/Iris", "--", "--data", "${inputs.prep.clean.csv}", "--model", "${outputs.model}", "--epochs=${params.Epochs}"], train.Command);
         Assert.Equal(["prep"], train.DependsOn);
         Assert.Equal(["Epochs"], train.Parameters);
@@ -38,23 +38,24 @@ public sealed class PipelineCompilerTests
         Assert.Equal("local", train.Compute);
         Assert.Equal(2, train.Retries);
         Assert.Equal(1200, train.TimeoutSeconds);
-        Assert.Equal("${inputs.iris}", plan.GetStep("prep").Command![4]);
-        Assert.Equal("${outputs.clean.csv}", plan.GetStep("prep").Command![5]);
+        var prep = Assert.IsType<CommandPlanStep>(plan.GetStep("prep"));
+        Assert.Equal("${inputs.iris}", prep.Command[4]);
+        Assert.Equal("${outputs.clean.csv}", prep.Command[5]);
 
-        var register = plan.GetStep("register");
+        var register = Assert.IsType<RegisterPlanStep>(plan.GetStep("register"));
         Assert.Equal(["evaluate", "stats", "train"], register.DependsOn);
         Assert.Equal("evaluate.passed", Assert.Single(register.Conditions).ToString());
         Assert.False(register.AllowReuse);
-        Assert.Equal(["challenger"], register.Register!.Aliases);
+        Assert.Equal(["challenger"], register.Aliases);
 
-        var eval = plan.GetStep("evaluate").Evaluate!;
+        var eval = Assert.IsType<EvaluatePlanStep>(plan.GetStep("evaluate"));
         Assert.Equal(new MetricRequirement("accuracy", ">=", 0.9), Assert.Single(eval.Requirements));
         Assert.Equal("train.model", eval.ModelInput);
         Assert.Equal("builtin", eval.Evaluator);
 
-        var deploy = plan.GetStep("deploy");
+        var deploy = Assert.IsType<DeployPlanStep>(plan.GetStep("deploy"));
         Assert.Equal("params.DeployEnabled == true", Assert.Single(deploy.Conditions).ToString());
-        Assert.Equal([10, 100], deploy.Deploy!.Stages);
+        Assert.Equal([10, 100], deploy.Stages);
         Assert.Single(plan.Environments, e => e.Name == "dotnet-10" && e.Hash.Length == 64);
     }
 
@@ -74,6 +75,16 @@ public sealed class PipelineCompilerTests
         Assert.Contains("Parameter 'Count' has invalid value 'abc' (from --param); expected a whole number (int).", e.Details);
         Assert.Equal(7, e.Details.Count);
         Assert.Equal(ExitCodes.InvalidInput, ExitCodes.For(e.Kind));
+    }
+
+    [Fact]
+    public void Compile_ConsumerNamesUndeclaredOutputOrEvaluateLacksPredictions_ReportsBothAtCompileTime()
+    {
+        var e = Assert.Throws<MlpException>(() => PipelineCompiler.Compile(new MiswiredPipeline()));
+
+        Assert.Contains("Step 'evaluate' consumes output 'predictionz' of step 'train', which 'train' does not declare; its outputs: 'model', 'predictions'.", e.Details);
+        Assert.Contains(e.Details, d => d.StartsWith("Step 'bare' uses the built-in evaluator but has no predictions", StringComparison.Ordinal));
+        Assert.Equal(2, e.Details.Count);
     }
 
     [Fact]
@@ -97,7 +108,7 @@ public sealed class PipelineCompilerTests
             Assert.Equal("Prod", Value("Stage"));
             Assert.Equal("true", Value("DeployEnabled"));
             Assert.Equal("0.9", plan.Parameters.Single(p => p.Name == "MinAccuracy").Default);
-            Assert.Equal(0.75, plan.GetStep("evaluate").Evaluate!.Requirements[0].Value);
+            Assert.Equal(0.75, Assert.IsType<EvaluatePlanStep>(plan.GetStep("evaluate")).Requirements[0].Value);
             Assert.Equal(["Dev", "Prod"], plan.Parameters.Single(p => p.Name == "Stage").Allowed);
         }
         finally { File.Delete(file); }
@@ -132,7 +143,7 @@ public sealed class PipelineCompilerTests
     public void Compile_CodeSteps_AreRecordedByNameAndDelegatesReturned()
     {
         var compiled = PipelineCompiler.Compile(new TinyPipeline());
-        Assert.Equal("a", compiled.Plan.GetStep("a").Code);
+        Assert.Equal("a", Assert.IsType<CodePlanStep>(compiled.Plan.GetStep("a")).Code);
         Assert.Equal(["a", "b"], compiled.CodeSteps.Keys.Order());
     }
 

@@ -20,10 +20,22 @@ public sealed class IrisPipeline : Pipeline
                                                     CommandArg.Format($"--epochs={p.Param(nameof(Epochs))}")))
                      .Environment("dotnet-10").Compute("local").Retry(2).Timeout(TimeSpan.FromMinutes(20));
         var stats = p.Code("stats", ctx => ctx.Log("rows")).Inputs(data);
-        var eval = p.Evaluate("evaluate", train.Model, data).Require("accuracy", ">=", MinAccuracy).BetterThan("iris@champion", "accuracy");
+        var eval = p.Evaluate("evaluate", train.Model, data).Predictions(clean).Require("accuracy", ">=", MinAccuracy).BetterThan("iris@champion", "accuracy");
         var model = p.Register("register", train.Model, name: "iris").Alias("challenger").When(eval.Passed).After(stats);
         var image = p.Image("image", model);
         p.Deploy("deploy", image, endpoint: "iris", deployment: "blue", traffic: 100).TrafficStages(10, 100).When(p.Param(nameof(DeployEnabled)).IsTrue);
+    }
+}
+
+/// <summary>Graph errors the compiler finds: an output the producer does not declare, an evaluation without predictions.</summary>
+public sealed class MiswiredPipeline : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var data = p.Data("iris", "data/iris.csv");
+        var train = p.Train("train", t => t.Command("python3", "train.py", data, t.Outputs.Model, t.Outputs.File("predictions")));
+        p.Evaluate("evaluate", train.Model, data).Predictions(train.Outputs.File("predictionz"));
+        p.Evaluate("bare", train.Model, data).Require("accuracy", ">=", 0.9);
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class PipelineAppTests : IDisposable
         Assert.Contains("is stale", staleOutput);
         Assert.Equal(ExitCodes.Success, written);
         Assert.Equal(ExitCodes.Success, fresh);
-        Assert.Contains("\"schema\": \"mlp.plan/v1\"", File.ReadAllText(Path.Combine(_dir, "text-features.plan.json")));
+        Assert.Contains("\"schema\": \"mlp.plan/v2\"", File.ReadAllText(Path.Combine(_dir, "text-features.plan.json")));
     }
 
     [Fact]
@@ -120,13 +120,14 @@ public sealed class PipelineAppTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
         while (!(File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0))
         {
-            Assert.True(DateTime.UtcNow < deadline && !p.HasExited, "train step did not start: " + output);
+            if (DateTime.UtcNow >= deadline || p.HasExited)
+                lock (output) Assert.Fail("train step did not start: " + output);
             await Task.Delay(50);
         }
         using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.True(p.ExitCode == ExitCodes.Canceled, $"exit {p.ExitCode}: {output}");
+        lock (output) Assert.True(p.ExitCode == ExitCodes.Canceled, $"exit {p.ExitCode}: {output}");
         Assert.False(ProcessTree.IsAlive(int.Parse(File.ReadAllText(pidFile).Trim())));
         using var ws = LocalWorkspace.Open(_dir);
         var pipelineRun = Assert.Single(ws.Runs.QueryRuns(new RunQuery()), r => r.Kind == "pipeline");

@@ -164,9 +164,34 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_MlpOutputLinesInAStep_AreKeptAsInRunSubmit()
+    {
+        var result = await _f.RunAsync(new NamedOutputPipeline());
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var run = _f.Workspace.Runs.GetRun(result["report"].RunId!);
+        Assert.Equal("report.txt", run.Tags["mlp.output.report"]);
+        Assert.Equal("plots", run.Tags["mlp.output.plots"]);
+        var outputs = _f.Workspace.Runs.GetOutputs(run.Id).Select(o => o.Path).ToList();
+        Assert.Contains("report.txt", outputs);
+        Assert.Contains("plots/roc.svg", outputs);
+        Assert.Equal("roc", Assert.Single(_f.Workspace.Runs.GetImages(run.Id)).Name);
+    }
+
+    [Fact]
+    public async Task RunAsync_StepFailsWithInvalidInput_IsNotRetried()
+    {
+        var result = await _f.RunAsync(new InvalidInputRetryPipeline());
+
+        Assert.Equal(RunStatus.Failed, result["broken"].Status);
+        Assert.Equal(1, result["broken"].Attempts);
+        Assert.Contains("cannot start", result["broken"].Reason);
+    }
+
+    [Fact]
     public async Task RunAsync_FalseConditions_SkipWithReason()
     {
-        var result = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(0.5), new ReferenceExecutor()] });
+        var result = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(0.5), new ReferenceExecutor(), new ImageReferenceExecutor()] });
 
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Equal(RunStatus.Completed, result["evaluate"].Status);
@@ -177,11 +202,11 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal("condition 'evaluate.passed' is false", _f.Workspace.Runs.GetRun(result["register"].RunId!).StatusReason);
 
         // A reused evaluation keeps its outcome, so the gate stays closed on a cached rerun.
-        var cached = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor()] });
+        var cached = await _f.RunAsync(new GatePipeline(), o => o with { Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor(), new ImageReferenceExecutor()] });
         Assert.NotNull(cached["evaluate"].ReusedFrom);
         Assert.Equal(RunStatus.Skipped, cached["register"].Status);
 
-        var passing = await _f.RunAsync(new GatePipeline(), o => o with { Force = true, Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor()] }, default, "Notify=true");
+        var passing = await _f.RunAsync(new GatePipeline(), o => o with { Force = true, Executors = [new FixedEvaluateExecutor(1.0), new ReferenceExecutor(), new ImageReferenceExecutor()] }, default, "Notify=true");
         Assert.All(passing.Steps, s => Assert.Equal(RunStatus.Completed, s.Status));
     }
 

@@ -1,29 +1,36 @@
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Runner.Tests;
 
 /// <summary>A stand-in evaluate executor with a fixed accuracy (the real one lives in MlPipelines.Evaluation).</summary>
-internal sealed class FixedEvaluateExecutor(double accuracy) : IStepExecutor
+internal sealed class FixedEvaluateExecutor(double accuracy) : StepExecutor<EvaluatePlanStep>
 {
-    public IReadOnlyList<string> Kinds { get; } = ["evaluate"];
-
-    public Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override Task<StepResult> ExecuteAsync(StepContext ctx, EvaluatePlanStep step)
     {
-        var passed = ctx.Step.Evaluate!.Requirements.All(r => accuracy >= r.Value);
+        var passed = step.Requirements.All(r => accuracy >= r.Value);
         File.WriteAllText(Path.Combine(ctx.OutputPaths["metrics"], "metrics.json"), $"{{\"accuracy\":{accuracy}}}");
         ctx.SetOutcome("passed", passed);
         return Task.FromResult(StepResult.Success);
     }
 }
 
-/// <summary>Records register/image steps by setting their reference outputs.</summary>
-internal sealed class ReferenceExecutor : IStepExecutor
+/// <summary>Records register steps by setting their reference output.</summary>
+internal sealed class ReferenceExecutor : StepExecutor<RegisterPlanStep>
 {
-    public IReadOnlyList<string> Kinds { get; } = ["register", "image"];
-
-    public Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override Task<StepResult> ExecuteAsync(StepContext ctx, RegisterPlanStep step)
     {
-        ctx.SetOutputValue(ctx.Step.Outputs[0].Name, ctx.Step.Kind == "register" ? "m:1" : "img@sha256:0");
+        ctx.SetOutputValue(step.Outputs[0].Name, "m:1");
+        return Task.FromResult(StepResult.Success);
+    }
+}
+
+/// <summary>Records image steps by setting their reference output.</summary>
+internal sealed class ImageReferenceExecutor : StepExecutor<ImagePlanStep>
+{
+    protected override Task<StepResult> ExecuteAsync(StepContext ctx, ImagePlanStep step)
+    {
+        ctx.SetOutputValue(step.Outputs[0].Name, "img@sha256:0");
         return Task.FromResult(StepResult.Success);
     }
 }

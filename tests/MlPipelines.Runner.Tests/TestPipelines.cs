@@ -57,6 +57,38 @@ public sealed class RetryPipeline(string counterFile) : Pipeline
             .Retry(2, TimeSpan.FromMilliseconds(20));
 }
 
+/// <summary>make → use, and 'lint' that the ordered variant runs first (ordering only), with retries and a timeout.</summary>
+public sealed class OrderingPipeline(string dir, bool ordered) : Pipeline
+{
+    protected override void Define(PipelineBuilder p)
+    {
+        var lint = p.Command("lint", "bash", "-c", $"date +%s%N > '{dir}/lint.txt'").AllowReuse(false);
+        var make = p.Command("make", c => c.Command("bash", "-c", "echo made > \"$0\"", c.Outputs.File("made")));
+        var use = p.Command("use", c => c.Command("bash", "-c", "cat \"$0\" > \"$1\"", make.Outputs.File("made"), c.Outputs.File("used")));
+        if (!ordered) return;
+        make.After(lint).Retry(2).Timeout(TimeSpan.FromMinutes(1)).Compute("local");
+        use.After(lint);
+    }
+}
+
+/// <summary>A step that keeps a file of its working folder and one of its output folder with ##mlp[output], and logs an image.</summary>
+public sealed class NamedOutputPipeline : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Command("report", "bash", "-c",
+            "echo hello > report.txt; echo '##mlp[output name=report]report.txt'; " +
+            "mkdir -p \"$MLP_OUTPUT_DIR/plots\"; printf '<svg/>' > \"$MLP_OUTPUT_DIR/plots/roc.svg\"; echo '##mlp[image name=roc]plots/roc.svg'; " +
+            "echo '##mlp[output name=plots]plots'");
+}
+
+/// <summary>A step failing with invalid input (which no retry can fix), with retries configured.</summary>
+public sealed class InvalidInputRetryPipeline : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Code("broken", _ => throw Core.Errors.MlpException.Invalid("Command 'no-such-tool' cannot start."))
+            .Retry(3, TimeSpan.FromMilliseconds(20));
+}
+
 /// <summary>Gate and parameter conditions.</summary>
 public sealed class GatePipeline : Pipeline
 {
@@ -66,7 +98,7 @@ public sealed class GatePipeline : Pipeline
     {
         var train = p.Train("train", t => t.Command("bash", "-c", "echo w > \"$0/w.txt\"", t.Outputs.Model));
         var data = p.Command("data", c => c.Command("bash", "-c", "echo d > \"$0\"", c.Outputs.File("d")));
-        var eval = p.Evaluate("evaluate", train.Model, data.Outputs.File("d")).Require("accuracy", ">=", 0.99);
+        var eval = p.Evaluate("evaluate", train.Model, data.Outputs.File("d")).Predictions(data.Outputs.File("d")).Require("accuracy", ">=", 0.99);
         var reg = p.Register("register", train.Model, name: "m").When(eval.Passed);
         p.Image("image", reg);
         p.Code("notify", _ => { }).When(p.Param(nameof(Notify)).IsTrue);

@@ -3,7 +3,7 @@ namespace MlPipelines.Core.Caching;
 /// <summary>A cache entry: the run that produced a step's results under a cache key, and that key's parts.</summary>
 public sealed record CacheEntry(string Key, string Pipeline, string Step, string RunId, IReadOnlyDictionary<string, string> KeyParts, DateTimeOffset CreatedAt);
 
-/// <summary>Step cache and the file-hash index (size + mtime + inode → hash) that avoids re-hashing unchanged inputs.</summary>
+/// <summary>The step cache: which run produced a step's results under a cache key (the file-hash index is <see cref="IFileHashIndex"/>).</summary>
 public interface IStepCache
 {
     /// <summary>The entry for a key, or null.</summary>
@@ -12,8 +12,4 @@ public interface IStepCache
     CacheEntry? Latest(string pipeline, string step);
     /// <summary>Stores an entry.</summary>
     void Put(CacheEntry entry);
-    /// <summary>Known hash of a file when its path, size, mtime and inode are unchanged, else null.</summary>
-    string? FindFileHash(string fullPath, long size, long mtimeTicks, long inode);
-    /// <summary>Remembers a file hash.</summary>
-    void PutFileHash(string fullPath, long size, long mtimeTicks, long inode, string hash);
 }

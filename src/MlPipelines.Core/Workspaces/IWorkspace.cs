@@ -30,6 +30,8 @@ public interface IWorkspace : IDisposable
     IEndpointStore Endpoints { get; }
     /// <summary>Step cache and file-hash index.</summary>
     IStepCache Cache { get; }
+    /// <summary>The file-hash index of input and source files.</summary>
+    IFileHashIndex FileHashes { get; }
     /// <summary>Workspace settings (e.g. <c>image.dotnet.base</c>), string key/values.</summary>
     IReadOnlyDictionary<string, string> Settings { get; }
     /// <summary>Sets a workspace setting.</summary>

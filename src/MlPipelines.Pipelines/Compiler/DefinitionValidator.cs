@@ -59,6 +59,9 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
         }
         foreach (var a in StepGraph.InputArtifacts(s).Where(a => a.Producer == s))
             errors.Add($"{q} consumes its own output '{a.Name}' before producing it.");
+        foreach (var a in StepGraph.InputArtifacts(s).Where(a => a.Producer is { } p && p != s && !p.Produces(a.Name)).DistinctBy(a => a.Key))
+            errors.Add($"{q} consumes output '{a.Name}' of step '{a.Producer!.Name}', which '{a.Producer.Name}' does not declare; its outputs: " +
+                       $"{List(a.Producer.DeclaredOutputs.Keys.Where(a.Producer.Produces).Order(StringComparer.Ordinal))}.");
         foreach (var d in s.DependsOnSteps.Concat(s.Conditions.Select(c => c.Step)).OfType<Step>())
         {
             if (d == s) errors.Add($"Steps form a cycle: {s.Name} → {s.Name}.");
@@ -91,6 +94,8 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
         switch (s)
         {
             case EvaluateStep e:
+                if (e.PredictionsInput is null && e.CommandArgs is null)
+                    errors.Add($"{q} uses the built-in evaluator but has no predictions; add .Predictions(train.Outputs.File(\"predictions\")) or use .Command(…) for your own evaluator.");
                 foreach (var (metric, op, _) in e.Requirements.Where(r => !Operators.Contains(r.Op)))
                     errors.Add($"{q} requires '{metric}' with unknown operator '{op}'; expected one of {string.Join(", ", Operators)}.");
                 foreach (var m in e.Requirements.Select(r => r.Metric).Concat(e.Baselines.Select(b => b.Metric)).Distinct()) Check(() => Names.Validate("metric", m), q);

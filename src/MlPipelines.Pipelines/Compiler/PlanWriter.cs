@@ -24,20 +24,17 @@ internal static class PlanWriter
 
     private static PlanStep ToPlan(Step s)
     {
-        var inputs = StepGraph.InputArtifacts(s)
-            .Select(a => new PlanInput(a.Key, a.TypeName, a.Producer is null ? $"data:{a.Name}" : $"step:{a.Producer.Name}/{a.Name}"))
-            .DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
-        return new PlanStep
+        var artifacts = StepGraph.InputArtifacts(s)
+            .Select(a => new PlanInput(a.Key, a.TypeName, a.Producer is null ? new DatasetSource(a.Name) : new StepOutputSource(a.Producer.Name, a.Name)));
+        var parameters = StepGraph.ParamsOf(s).Select(p => p.Name).Distinct(StringComparer.Ordinal)
+            .Select(p => new PlanInput("params." + p, "parameter", new ParameterSource(p)));
+        var step = KindOf(s) with
         {
             Name = s.Name,
-            Kind = s.Kind,
             DependsOn = StepGraph.Dependencies(s),
             Conditions = s.Conditions.Select(c => new PlanCondition(c.Step?.Name, c.Outcome, c.Parameter?.Name, c.EqualsValue, c.Negate)).ToList(),
-            Inputs = inputs,
+            Inputs = artifacts.Concat(parameters).DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).ToList(),
             Outputs = s.DeclaredOutputs.Values.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => new PlanOutput(o.Name, o.TypeName)).ToList(),
-            Parameters = StepGraph.ParamsOf(s).Select(p => p.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-            Command = s.CommandArgs?.Select(a => Render(a, s)).ToList(),
-            Code = s is CodeStep ? s.Name : null,
             Environment = s.EnvironmentName,
             Compute = s.ComputeName ?? (s.UsesCompute ? "local" : null),
             Retries = s.Retries,
@@ -45,15 +42,35 @@ internal static class PlanWriter
             TimeoutSeconds = s.TimeoutValue?.TotalSeconds,
             AllowReuse = s.Reuse ?? s.ReuseByDefault,
             Settings = s.Settings.Count > 0 ? s.Settings : null,
-            Evaluate = s is EvaluateStep e ? new EvaluateSettings(e.ModelInput.Key, e.DataInput.Key, e.PredictionsInput?.Key, e.CommandArgs is null ? "builtin" : "command")
+        };
+        return step with { Fingerprint = PlanFingerprint.Of(step) };
+    }
+
+    /// <summary>The typed record of the step's kind with its kind-specific fields (common fields are set by the caller).</summary>
+    private static PlanStep KindOf(Step s)
+    {
+        var command = s.CommandArgs?.Select(a => Render(a, s)).ToList();
+        return s switch
+        {
+            TrainStep => new TrainPlanStep { Name = s.Name, Command = command ?? [] },
+            CommandStep => new CommandPlanStep { Name = s.Name, Command = command ?? [] },
+            CodeStep => new CodePlanStep { Name = s.Name, Code = s.Name },
+            EvaluateStep e => new EvaluatePlanStep
             {
+                Name = s.Name, Evaluator = command is null ? "builtin" : "command", Command = command,
+                ModelInput = e.ModelInput.Key, DataInput = e.DataInput.Key, PredictionsInput = e.PredictionsInput?.Key,
                 Requirements = e.Requirements.Select(r => new MetricRequirement(r.Metric, r.Op, r.Value)).ToList(),
                 BetterThan = e.Baselines.Select(x => new BaselineComparison(x.Baseline, x.Metric, x.MinDelta)).ToList(),
-            } : null,
-            Register = s is RegisterStep r ? new RegisterSettings(r.ModelInput.Key, r.ModelName) { Aliases = r.Aliases.ToList(), Tags = r.Tags } : null,
-            Promote = s is PromoteStep p ? new PromoteSettings(p.ModelInput.Key, p.AliasName) : null,
-            Image = s is ImageStep i ? new ImageSettings(i.ModelInput.Key) : null,
-            Deploy = s is DeployStep d ? new DeploySettings(d.ImageInput.Key, d.EndpointName, d.DeploymentName, d.Traffic, d.TargetName) { Stages = d.Stages.ToList() } : null,
+            },
+            RegisterStep r => new RegisterPlanStep { Name = s.Name, ModelInput = r.ModelInput.Key, ModelName = r.ModelName, Aliases = r.Aliases.ToList(), Tags = r.Tags },
+            PromoteStep p => new PromotePlanStep { Name = s.Name, ModelInput = p.ModelInput.Key, Alias = p.AliasName },
+            ImageStep i => new ImagePlanStep { Name = s.Name, ModelInput = i.ModelInput.Key },
+            DeployStep d => new DeployPlanStep
+            {
+                Name = s.Name, ImageInput = d.ImageInput.Key, Endpoint = d.EndpointName, Deployment = d.DeploymentName, Traffic = d.Traffic,
+                Target = d.TargetName, Stages = d.Stages.ToList(),
+            },
+            _ => throw Core.Errors.MlpException.Invalid($"Step '{s.Name}' has a kind the plan writer does not know ({s.GetType().Name})."),
         };
     }
 

@@ -78,6 +78,7 @@ public sealed class PipelineBuilder
     {
         Steps.Add(step);
         configure?.Invoke(step);
+        step.Defining = false;
         return step;
     }
 }

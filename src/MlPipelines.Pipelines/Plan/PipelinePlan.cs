@@ -1,16 +1,19 @@
 namespace MlPipelines.Pipelines.Plan;
 
 /// <summary>
-/// The compiled, validated form of a pipeline (schema <c>mlp.plan/v1</c>). The runner executes this, not the C#
+/// The compiled, validated form of a pipeline (schema <c>mlp.plan/v2</c>: typed steps with definition fingerprints). The runner executes this, not the C#
 /// definition; it is committed next to the pipeline so changes show up in review. Serialization is deterministic.
 /// </summary>
 public sealed record PipelinePlan
 {
     /// <summary>The schema identifier written into every plan.</summary>
+    public const string SchemaV2 = "mlp.plan/v2";
+
+    /// <summary>The schema of the first plans (untyped steps), refused with a message to recompile.</summary>
     public const string SchemaV1 = "mlp.plan/v1";
 
-    /// <summary>Always <see cref="SchemaV1"/>.</summary>
-    public string Schema { get; init; } = SchemaV1;
+    /// <summary>Always <see cref="SchemaV2"/>.</summary>
+    public string Schema { get; init; } = SchemaV2;
     /// <summary>The pipeline name.</summary>
     public required string Pipeline { get; init; }
     /// <summary>Parameters with type, default and the value this plan was compiled with.</summary>
@@ -25,7 +28,7 @@ public sealed record PipelinePlan
     /// <summary>The deterministic JSON text of the plan (UTF-8, <c>\n</c> newlines, trailing newline).</summary>
     public string ToJson() => PlanJson.Serialize(this);
 
-    /// <summary>Reads a plan from JSON text; rejects unknown schemas.</summary>
+    /// <summary>Reads a plan from JSON text; rejects other schemas (v1 with a message to run <c>compile</c>).</summary>
     public static PipelinePlan FromJson(string json) => PlanJson.Deserialize(json);
 
     /// <summary>Reads a plan file.</summary>
@@ -57,16 +60,3 @@ public sealed record PlanData(string Name, string? Path, string? Version);
 /// <summary>An environment: curated or declared, with its definition and content hash.</summary>
 public sealed record PlanEnvironment(string Name, string Kind, string Hash, IReadOnlyDictionary<string, string> Definition);
 
-/// <summary>A step input: its key (data name or <c>step.output</c>), type and source (<c>data:NAME</c> or <c>step:STEP/OUTPUT</c>).</summary>
-public sealed record PlanInput(string Name, string Type, string Source);
-
-/// <summary>A step output and its type.</summary>
-public sealed record PlanOutput(string Name, string Type);
-
-/// <summary>A condition: a step outcome (<c>passed</c>, <c>succeeded</c>) or a parameter value; optionally negated.</summary>
-public sealed record PlanCondition(string? Step, string? Outcome, string? Parameter, string? EqualsValue, bool Negate)
-{
-    /// <summary>Readable form used in skip reasons.</summary>
-    public override string ToString() =>
-        (Negate ? "not " : "") + (Step is not null ? $"{Step}.{Outcome}" : $"params.{Parameter} == {EqualsValue}");
-}

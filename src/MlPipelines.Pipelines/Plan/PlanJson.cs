@@ -31,15 +31,26 @@ internal static class PlanJson
         PipelinePlan? plan;
         try
         {
+            using (var doc = JsonDocument.Parse(json))
+            {
+                var schema = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.String
+                    ? s.GetString() : null;
+                if (schema == PipelinePlan.SchemaV1)
+                    throw MlpException.Invalid($"The plan uses schema '{PipelinePlan.SchemaV1}', which the runner no longer executes; run 'compile' to rewrite it as '{PipelinePlan.SchemaV2}' and commit it.");
+                if (schema != PipelinePlan.SchemaV2)
+                    throw MlpException.Invalid($"Unsupported plan schema '{schema ?? "(none)"}'; expected '{PipelinePlan.SchemaV2}'. Run 'compile' to rewrite the plan.");
+            }
             plan = JsonSerializer.Deserialize<PipelinePlan>(json, Options);
         }
         catch (JsonException e)
         {
             throw MlpException.Invalid($"The plan is not valid JSON: {e.Message}");
         }
+        catch (NotSupportedException e)
+        {
+            throw MlpException.Invalid($"The plan does not match schema '{PipelinePlan.SchemaV2}': {e.Message}");
+        }
         if (plan is null) throw MlpException.Invalid("The plan is empty.");
-        if (plan.Schema != PipelinePlan.SchemaV1)
-            throw MlpException.Invalid($"Unsupported plan schema '{plan.Schema}'; expected '{PipelinePlan.SchemaV1}'. Recompile the pipeline.");
         return plan;
     }
 }

@@ -11,6 +11,13 @@ public abstract class ProcessStep<TSelf> : Step<TSelf> where TSelf : ProcessStep
     internal override bool UsesCompute => true;
     internal override IReadOnlyList<CommandArg>? CommandArgs => _command;
 
+    /// <summary>Outputs the kind always has (a train step's model and metrics folders).</summary>
+    private protected virtual IEnumerable<string> IntrinsicOutputs => [];
+
+    internal override bool Produces(string name) =>
+        DeclaredOutputs.ContainsKey(name) && (!OutputsNamedOutside.Contains(name) || IntrinsicOutputs.Contains(name)
+            || (_command ?? []).SelectMany(a => a.Parts).OfType<ArtifactRef>().Any(a => a.Producer == this && a.Name == name));
+
     /// <summary>Sets the command: a program and its arguments (literals, artifacts, parameters).</summary>
     public TSelf Command(string program, params CommandArg[] args)
     {
@@ -42,6 +49,8 @@ public sealed class TrainStep : ProcessStep<TrainStep>
 
     /// <summary>The trained model.</summary>
     public ModelArtifact Model => Outputs.Model;
+
+    private protected override IEnumerable<string> IntrinsicOutputs => ["model", "metrics"];
 
     /// <summary>The training metrics.</summary>
     public Metrics Metrics => Outputs.Metrics;

@@ -22,6 +22,10 @@ public abstract class Step
     internal List<ArtifactRef> ExtraInputs { get; } = [];
     internal List<ParamRef> ExtraParams { get; } = [];
     internal Dictionary<string, ArtifactRef> DeclaredOutputs { get; } = new(StringComparer.Ordinal);
+    /// <summary>Outputs first named after the step was added (by a consumer, e.g. <c>train.Outputs.File("x")</c>), not while defining it.</summary>
+    internal HashSet<string> OutputsNamedOutside { get; } = new(StringComparer.Ordinal);
+    /// <summary>True until the builder has run the step's configure callback.</summary>
+    internal bool Defining { get; set; } = true;
     internal List<string> OutputConflicts { get; } = [];
     internal SortedDictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
     internal string? EnvironmentName { get; set; }
@@ -37,6 +41,12 @@ public abstract class Step
     internal virtual bool UsesCompute => false;
     /// <summary>The command of process steps, if any.</summary>
     internal virtual IReadOnlyList<CommandArg>? CommandArgs => null;
+    /// <summary>
+    /// Whether the step produces output <paramref name="name"/>: a process step produces what its command names or what
+    /// it declared while being defined (plus outputs its kind always has); code steps write whatever they declare.
+    /// </summary>
+    internal virtual bool Produces(string name) => DeclaredOutputs.ContainsKey(name);
+
     /// <summary>Inputs implied by the kind (e.g. the model and data of an evaluation), by role name.</summary>
     internal virtual IEnumerable<ArtifactRef> KindInputs => [];
 
@@ -53,6 +63,7 @@ public abstract class Step
         }
         var created = create();
         DeclaredOutputs[name] = created;
+        if (!Defining) OutputsNamedOutside.Add(name);
         return created;
     }
 }

@@ -6,7 +6,7 @@ using MlPipelines.Runner.Execution;
 namespace MlPipelines.Runner.Caching;
 
 /// <summary>
-/// The cache key of a step: SHA-256 over named parts — the step definition, its command, every input's content hash,
+/// The cache key of a step: SHA-256 over named parts — the step's definition fingerprint, every input's content hash,
 /// the source snapshot, the environment and the parameters it reads — so a change in any of them is a miss and
 /// <see cref="Explain"/> can say which part changed.
 /// </summary>
@@ -14,12 +14,11 @@ internal static class CacheKeys
 {
     internal static SortedDictionary<string, string> Parts(PipelinePlan plan, PlanStep step, IReadOnlyDictionary<string, StepInput> inputs, string? sourceHash)
     {
-        // Execution policy (retries, timeout, reuse) does not change what a step produces, so it is not part of the key.
-        var definition = step with { Command = null, AllowReuse = true, Retries = 0, RetryBackoffSeconds = 0, TimeoutSeconds = null };
+        // H(fingerprint, environment hash, code hash, input content hashes, parameter values): the fingerprint covers
+        // only what affects the outputs (not ordering edges, retries, timeouts, compute placement or reuse policy).
         var parts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["definition"] = ContentHash.OfText(PlanCanonical.Of(definition)),
-            ["command"] = ContentHash.OfText(PlanCanonical.Of(step.Command ?? [step.Code ?? step.Kind])),
+            ["fingerprint"] = step.Fingerprint.Length > 0 ? step.Fingerprint : PlanFingerprint.Of(step),
             ["code"] = sourceHash ?? "none",
             ["environment"] = plan.Environments.FirstOrDefault(e => e.Name == step.Environment)?.Hash ?? (step.Environment ?? "none"),
         };
@@ -57,8 +56,7 @@ internal static class CacheKeys
             return $"parameter '{part["param:".Length..]}' changed ({Quote(before)} → {Quote(after)})";
         return part switch
         {
-            "command" => "command changed",
-            "definition" => "step definition changed",
+            "fingerprint" => $"step definition changed (fingerprint {Short(before ?? "none")} → {Short(after ?? "none")})",
             "code" => "code snapshot changed",
             "environment" => "environment changed",
             _ => $"'{part}' changed",

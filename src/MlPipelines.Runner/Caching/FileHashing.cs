@@ -4,8 +4,11 @@ using MlPipelines.Core.Hashing;
 
 namespace MlPipelines.Runner.Caching;
 
-/// <summary>Content hashes of input files and folders, skipping files whose size, mtime and inode are unchanged.</summary>
-internal sealed class FileHashing(IStepCache cache)
+/// <summary>
+/// Content hashes of input files and folders, skipping files whose size, mtime and inode are unchanged. With
+/// <paramref name="remember"/> false (<c>plan</c>, which writes nothing) the index is read but not updated.
+/// </summary>
+internal sealed class FileHashing(IFileHashIndex cache, bool remember = true)
 {
     /// <summary>Hash of a file (its content hash) or folder (hash over sorted relative path + file hash pairs).</summary>
     public string HashPath(string fullPath)
@@ -22,7 +25,7 @@ internal sealed class FileHashing(IStepCache cache)
         var known = cache.FindFileHash(file.FullName, file.Length, mtime, inode);
         if (known is not null) return known;
         var hash = HashContent(file.FullName);
-        cache.PutFileHash(file.FullName, file.Length, mtime, inode, hash);
+        if (remember) cache.PutFileHash(file.FullName, file.Length, mtime, inode, hash);
         return hash;
     }
 

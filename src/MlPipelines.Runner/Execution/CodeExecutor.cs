@@ -1,19 +1,16 @@
 using MlPipelines.Core.Errors;
 using MlPipelines.Pipelines;
+using MlPipelines.Pipelines.Plan;
 
 namespace MlPipelines.Runner.Execution;
 
-/// <summary>Runs <c>code</c> steps: the delegates come from the host (the same definition the plan was compiled from).</summary>
-public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, Task>> bodies) : IStepExecutor
+/// <summary>Runs <c>code</c> steps: each is bound by its <see cref="CodePlanStep.Code"/> name to a delegate of the pipeline assembly (supplied by the host).</summary>
+public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, Task>> bodies) : StepExecutor<CodePlanStep>
 {
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["code"];
-
-    /// <inheritdoc />
-    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override async Task<StepResult> ExecuteAsync(StepContext ctx, CodePlanStep step)
     {
-        var name = ctx.Step.Code ?? ctx.Step.Name;
-        if (!bodies.TryGetValue(name, out var body))
+        if (!bodies.TryGetValue(step.Code, out var body))
             throw MlpException.Invalid($"Code step '{ctx.Step.Name}' has no delegate; the host supplies code steps from the pipeline definition (known: {string.Join(", ", bodies.Keys.Select(k => $"'{k}'"))}).");
         try
         {
@@ -26,7 +23,7 @@ public sealed class CodeExecutor(IReadOnlyDictionary<string, Func<CodeContext, T
         }
         catch (MlpException e)
         {
-            return StepResult.Failure(e.Message);
+            return Scheduling.Retries.IsRetryable(e) ? StepResult.Failure(e.Message) : StepResult.Permanent(e.Message);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -2,21 +2,22 @@ using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Protocol;
 using MlPipelines.Core.Runs;
+using MlPipelines.Pipelines.Plan;
 
 namespace MlPipelines.Runner.Execution;
 
 /// <summary>Runs <c>command</c> and <c>train</c> steps as processes on their compute target.</summary>
-public sealed class CommandExecutor(ComputeTargetRegistry computes) : IStepExecutor
+public sealed class CommandExecutor(ComputeTargetRegistry computes) : StepExecutor<ProcessPlanStep>
 {
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["command", "train"];
+    protected override Task<StepResult> ExecuteAsync(StepContext context, ProcessPlanStep step) =>
+        RunAsync(context, step.Command, step.Compute, computes);
 
-    /// <inheritdoc />
-    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    /// <summary>Renders <paramref name="template"/> and runs it on <paramref name="compute"/>, its output going to the step's log.</summary>
+    public static async Task<StepResult> RunAsync(StepContext ctx, IReadOnlyList<string> template, string? compute, ComputeTargetRegistry computes)
     {
-        var template = ctx.Step.Command ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no command.");
         var rendered = template.Select(ctx.Render).ToList();
-        var target = computes.Get(ctx.Step.Compute ?? "local");
+        var target = computes.Get(compute ?? "local");
         var job = new ComputeJob(rendered[0], rendered.Skip(1).ToList())
         {
             WorkingDirectory = ctx.BaseDirectory,

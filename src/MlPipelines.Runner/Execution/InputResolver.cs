@@ -7,10 +7,14 @@ using MlPipelines.Runner.Caching;
 
 namespace MlPipelines.Runner.Execution;
 
-/// <summary>Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes.</summary>
-internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory)
+/// <summary>
+/// Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes. With
+/// <paramref name="readOnly"/> (for <c>plan</c>) nothing is written: local data is hashed but not registered, workspace
+/// datasets are not downloaded (their recorded hash is used) and the file-hash index is only read.
+/// </summary>
+internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory, bool readOnly = false)
 {
-    private readonly FileHashing _hashing = new(workspace.Cache);
+    private readonly FileHashing _hashing = new(workspace.FileHashes, remember: !readOnly);
     private readonly ConcurrentDictionary<string, Lazy<DataInput>> _data = new(StringComparer.Ordinal);
 
     internal sealed record DataInput(string Path, string Hash, string? Dataset, int? Version);
@@ -21,13 +25,13 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         var result = new Dictionary<string, StepInput>(StringComparer.Ordinal);
         foreach (var input in step.Inputs)
         {
-            if (input.Source.StartsWith("data:", StringComparison.Ordinal))
+            if (input.Source is DatasetSource data)
             {
-                var d = Data(input.Source["data:".Length..]);
+                var d = Data(data.Dataset);
                 result[input.Name] = new StepInput(input.Name, input.Type, d.Path, null, d.Hash, null);
                 continue;
             }
-            var (producer, output) = SplitStepSource(input.Source);
+            if (input.Source is not StepOutputSource (var producer, var output)) continue; // parameters: values, not files
             var outputs = upstream(producer) ?? throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which has not completed.");
             if (!outputs.TryGetValue(output, out var o))
                 throw MlpException.Failed($"Step '{step.Name}' needs output '{output}' of step '{producer}', which it did not produce.");
@@ -60,8 +64,8 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             if (!seen.Add(current.Name)) continue;
             if (current.Environment is { } name)
                 return plan.Environments.FirstOrDefault(e => e.Name == name) is { } env ? $"{name}@{env.Hash[..12]}" : name;
-            foreach (var input in current.Inputs.Where(i => i.Source.StartsWith("step:", StringComparison.Ordinal)))
-                if (plan.Steps.FirstOrDefault(x => x.Name == SplitStepSource(input.Source).Step) is { } producer) queue.Enqueue(producer);
+            foreach (var source in current.Inputs.Select(i => i.Source).OfType<StepOutputSource>())
+                if (plan.Steps.FirstOrDefault(x => x.Name == source.Step) is { } producer) queue.Enqueue(producer);
         }
         return null;
     }
@@ -70,9 +74,8 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
     {
         foreach (var input in step.Inputs)
         {
-            if (input.Source.StartsWith("data:", StringComparison.Ordinal)) yield return input.Source["data:".Length..];
-            else if (input.Source.StartsWith("step:", StringComparison.Ordinal)
-                     && SplitStepSource(input.Source).Step is var upstream && seen.Add(upstream)
+            if (input.Source is DatasetSource d) yield return d.Dataset;
+            else if (input.Source is StepOutputSource { Step: var upstream } && seen.Add(upstream)
                      && plan.Steps.FirstOrDefault(s => s.Name == upstream) is { } producer)
                 foreach (var name in DataNamesUpstreamOf(producer, seen)) yield return name;
         }
@@ -92,12 +95,14 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
             // Local data is registered as a dataset version (deduplicated by content) so runs and models record
             // which version they consumed; the cache key keeps using the fast file-index hash.
             var hash = _hashing.HashPath(full);
+            if (readOnly) return new DataInput(full, hash, null, null);
             var registered = workspace.Datasets.Register(name, full, $"local data '{d.Path}' of pipeline '{plan.Pipeline}'");
             return new DataInput(full, hash, name, registered.Version);
         }
         int? version = d.Version is null or "latest" ? null : int.Parse(d.Version, CultureInfo.InvariantCulture);
         var v = workspace.Datasets.Get(name, version);
         var dir = Path.Combine(workspace.ScratchDirectory, "datasets", name, v.Version.ToString(CultureInfo.InvariantCulture));
+        if (readOnly) return new DataInput(dir, v.Hash, name, v.Version);
         if (!Directory.Exists(dir))
         {
             var tmp = dir + ".tmp-" + Guid.NewGuid().ToString("N");
@@ -107,12 +112,5 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         }
         var path = v.IsFile && v.Files.Count == 1 ? Path.Combine(dir, v.Files[0].Path) : dir;
         return new DataInput(path, v.Hash, name, v.Version);
-    }
-
-    internal static (string Step, string Output) SplitStepSource(string source)
-    {
-        var rest = source["step:".Length..];
-        var slash = rest.IndexOf('/');
-        return (rest[..slash], rest[(slash + 1)..]);
     }
 }

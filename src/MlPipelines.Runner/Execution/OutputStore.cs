@@ -35,7 +35,7 @@ internal static class OutputStore
     internal static Dictionary<string, string> Prepare(string outDir, PlanStep step, bool firstAttempt)
     {
         if (!firstAttempt && Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
-        if (step.Kind != "code" || step.Outputs.Count > 0) Directory.CreateDirectory(outDir);
+        if (step is not CodePlanStep || step.Outputs.Count > 0) Directory.CreateDirectory(outDir);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var o in step.Outputs.Where(o => !IsReference(o.Type)))
         {

@@ -9,12 +9,16 @@ using MlPipelines.Runner.Progress;
 namespace MlPipelines.Runner.Logging;
 
 /// <summary>
-/// Buffers a step's log lines and what its <c>##mlp</c> lines report (metrics, params, tags, tables, images), and
-/// writes them to the step's run in batches (<see cref="Flush"/> is called periodically and at the end). Lines also go
-/// to the progress display. A malformed protocol line is kept in the log with a warning, never fatal.
+/// Buffers a step's log lines and what its <c>##mlp</c> lines report (metrics, params, tags, tables, images, named
+/// outputs), and writes them to the step's run in batches (<see cref="Flush"/> is called periodically and at the end).
+/// The rules are those of <c>mlp run submit</c>: the line's read time is the metric's timestamp, images and outputs
+/// resolve in the output folder then the working folder, a named output outside the output folder is copied into it
+/// (so it is stored with the step's outputs) and tagged <c>mlp.output.NAME</c>. Lines also go to the progress display.
+/// A malformed protocol line is kept in the log with a warning, never fatal.
 /// </summary>
-internal sealed class StepLog(IWorkspace workspace, string runId, string stepName, string outputDirectory, IRunProgress progress) : IStepLog
+internal sealed class StepLog(IWorkspace workspace, string runId, string stepName, string outputDirectory, string workingDirectory, IRunProgress progress) : IStepLog
 {
+    private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly object _flushGate = new();
     private readonly MlpProtocolReader _protocol = new();
@@ -39,13 +43,57 @@ internal sealed class StepLog(IWorkspace workspace, string runId, string stepNam
         {
             switch (result.Command)
             {
-                case MetricCommand m: _metrics.Add(new MetricPoint(m.Name, m.Value, m.Step ?? 0, now)); break;
+                case MetricCommand m: _metrics.Add(new MetricPoint(m.Name, m.Value, m.Step ?? 0, now)); _latest[m.Name] = m.Value; break;
                 case ParamCommand p: _params[p.Name] = p.Value; break;
                 case TagCommand t: _tags[t.Name] = t.Value; break;
                 case TableCommand or ImageCommand: _artifacts.Add((result.Command, now)); break;
-                // Outputs are collected from the step's output folder.
             }
         }
+        // A named output is placed in the output folder now, while the file is where the line says it is.
+        if (result.Command is OutputCommand o)
+        {
+            try { KeepOutput(o); }
+            catch (MlpException e) { Info($"warning: Ignored ##mlp line ({e.Message}): {text}"); }
+        }
+    }
+
+    /// <summary>The latest value of every metric the step reported (what an evaluate step's command measured).</summary>
+    public IReadOnlyDictionary<string, double> LatestMetrics
+    {
+        get { lock (_gate) return new Dictionary<string, double>(_latest, StringComparer.Ordinal); }
+    }
+
+    private void KeepOutput(OutputCommand o)
+    {
+        var rel = ArtifactPaths.Normalize("output", o.Path);
+        var path = Locate("output", rel);
+        var target = Path.Combine(outputDirectory, rel);
+        if (!Path.GetFullPath(path).StartsWith(Path.GetFullPath(outputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            if (File.Exists(path))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(path, target, overwrite: true);
+            }
+            else
+                foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                {
+                    var to = Path.Combine(target, Path.GetRelativePath(path, f));
+                    Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                    File.Copy(f, to, overwrite: true);
+                }
+        }
+        lock (_gate) _tags["mlp.output." + o.Name] = rel;
+    }
+
+    private string Locate(string what, string relative)
+    {
+        foreach (var root in new[] { outputDirectory, workingDirectory })
+        {
+            var full = ArtifactPaths.ResolveUnder(root, what, relative);
+            if (File.Exists(full) || Directory.Exists(full)) return full;
+        }
+        throw MlpException.Invalid($"{what} '{relative}' was not found in the output folder or the working folder");
     }
 
     public void Info(string text) => Write(LogStream.System, text);
@@ -81,10 +129,14 @@ internal sealed class StepLog(IWorkspace workspace, string runId, string stepNam
                 workspace.Runs.AddTable(runId, new RunTable(t.Name, t.RowsJson, at));
                 break;
             case ImageCommand i:
-                var full = ArtifactPaths.ResolveUnder(outputDirectory, "image", i.Path);
-                if (!File.Exists(full)) throw MlpException.Invalid($"image '{i.Name}' file '{i.Path}' does not exist in the step's output folder");
+                var full = Locate("image", i.Path);
+                var media = Path.GetExtension(full).ToLowerInvariant() switch
+                {
+                    ".png" => "image/png",
+                    ".svg" => "image/svg+xml",
+                    _ => throw MlpException.Invalid($"image '{i.Path}' is not a .png or .svg file"),
+                };
                 var blob = workspace.Artifacts.PutFile(full);
-                var media = full.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? "image/svg+xml" : "image/png";
                 workspace.Runs.AddImage(runId, new RunImage(i.Name, ArtifactPaths.Normalize("image", i.Path), blob.Hash, media, at));
                 break;
         }

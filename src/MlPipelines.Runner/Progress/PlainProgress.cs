@@ -19,7 +19,7 @@ public sealed class PlainProgress(TextWriter writer) : IRunProgress
         {
             RunStatus.Running => "running",
             RunStatus.Completed when s.ReusedFrom is not null => $"reused (from run {s.ReusedFrom})",
-            RunStatus.Completed => $"completed in {Format(s.Duration)}",
+            RunStatus.Completed => $"completed in {FormatDuration(s.Duration)}",
             RunStatus.Queued => "queued",
             _ => $"{s.Status.ToString().ToLowerInvariant()}{(s.Reason is null ? "" : $" ({s.Reason})")}",
         };
@@ -38,9 +38,10 @@ public sealed class PlainProgress(TextWriter writer) : IRunProgress
     public void PipelineFinished(PipelineRunResult r) =>
         Line($"Pipeline run {r.RunId} {r.Status.ToString().ToLowerInvariant()}: {r.Steps.Count(s => s.Status == RunStatus.Completed && s.ReusedFrom is null)} ran, " +
              $"{r.Steps.Count(s => s.ReusedFrom is not null)} reused, {r.Steps.Count(s => s.Status == RunStatus.Skipped)} skipped, {r.Steps.Count(s => s.Status == RunStatus.Failed)} failed" +
-             $"{(r.Status == RunStatus.Canceled ? ", canceled" : "")} ({Format(r.Duration)}).");
+             $"{(r.Status == RunStatus.Canceled ? ", canceled" : "")} ({FormatDuration(r.Duration)}).");
 
-    internal static string Format(TimeSpan? d) => d is not { } t ? "-" : t.TotalSeconds < 60
+    /// <summary>A duration as <c>1.2s</c> or <c>3m04s</c> (<c>-</c> when unknown).</summary>
+    public static string FormatDuration(TimeSpan? d) => d is not { } t ? "-" : t.TotalSeconds < 60
         ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s"
         : $"{(int)t.TotalMinutes}m{t.Seconds:00}s";
 

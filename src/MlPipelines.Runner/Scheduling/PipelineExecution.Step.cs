@@ -3,6 +3,7 @@ using System.Globalization;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Caching;
 using MlPipelines.Runner.Execution;
 using MlPipelines.Runner.Logging;
@@ -52,7 +53,7 @@ internal sealed partial class PipelineExecution
         }
         var parts = CacheKeys.Parts(_plan, step, inputs, _o.SourceHash);
         var key = CacheKeys.Key(parts);
-        if (step.AllowReuse && !_o.Force && FindReusable(key) is { } hit)
+        if (_decider.Cache(step, parts) is { Kind: StepDecision.Reuse, ReuseFrom: { } hit })
         {
             Reuse(s, hit, "reused");
             return;
@@ -64,7 +65,7 @@ internal sealed partial class PipelineExecution
         foreach (var (dataset, version) in _inputs.DatasetsUsedBy(step)) runs.AddDatasetInput(s.RunId, dataset, version);
         lock (_runningRuns) _runningRuns.Add(s.RunId);
         _o.Progress.StepChanged(new StepProgress(step.Name, RunStatus.Running, null, null, null));
-        var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.Progress);
+        var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.BaseDirectory, _o.Progress);
         lock (_activeLogs) _activeLogs.Add(log);
         try
         {
@@ -87,7 +88,7 @@ internal sealed partial class PipelineExecution
     private async Task<(RunStatus, string?)> AttemptAsync(StepState s, Dictionary<string, StepInput> inputs, StepLog log, CancellationToken ct)
     {
         var step = s.Step;
-        var executor = _executors.Find(step.Kind)!;
+        var executor = _executors.Find(step)!;
         var outDir = OutputStore.OutputDirectory(_o.Workspace, s.RunId!);
         for (var attempt = 0; ; attempt++)
         {
@@ -113,7 +114,7 @@ internal sealed partial class PipelineExecution
             }
             catch (MlpException e)
             {
-                result = StepResult.Failure(e.Message);
+                result = Retries.IsRetryable(e) ? StepResult.Failure(e.Message) : StepResult.Permanent(e.Message);
             }
             if (ct.IsCancellationRequested) return (RunStatus.Canceled, "canceled");
             if (timeout.IsCancellationRequested) result = StepResult.Failure($"timed out after {Format(step.Timeout!.Value)}");
@@ -132,20 +133,12 @@ internal sealed partial class PipelineExecution
                     result = StepResult.Failure(e.Message);
                 }
             }
-            if (attempt >= step.Retries) return (RunStatus.Failed, result.Reason);
+            if (attempt >= step.Retries || !Retries.IsRetryable(result)) return (RunStatus.Failed, result.Reason);
             var delay = TimeSpan.FromSeconds(step.RetryBackoffSeconds * Math.Pow(2, attempt));
             log.Info($"attempt {attempt + 1} of {step.Retries + 1} failed ({result.Reason}); retrying in {Format(delay)}");
             try { await Task.Delay(delay, ct).ConfigureAwait(false); }
             catch (OperationCanceledException) { return (RunStatus.Canceled, "canceled"); }
         }
-    }
-
-    private RunInfo? FindReusable(string key)
-    {
-        var entry = _o.Workspace.Cache.Find(key);
-        if (entry is null) return null;
-        var run = _o.Workspace.Runs.FindRun(entry.RunId);
-        return run is { Status: RunStatus.Completed } ? run : null;
     }
 
     private void Reuse(StepState s, RunInfo original, string reason)
@@ -160,11 +153,19 @@ internal sealed partial class PipelineExecution
         s.RunId = runs.CreateRun(StepRun(s.Step, RunStatus.Queued, carried)).Id;
         runs.SetReusedFrom(s.RunId, origin);
         foreach (var o in runs.GetOutputs(original.Id)) runs.AddOutput(s.RunId, o);
-        runs.SetStatus(s.RunId, RunStatus.Completed, reason);
         s.Outputs = outputs;
         s.Outcomes = carried.Where(t => t.Key.StartsWith(OutputStore.OutcomeTagPrefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Key[OutputStore.OutcomeTagPrefix.Length..], t => t.Value);
         s.ReusedFrom = origin;
+        if (_o.FailOnGate && s.Outcomes.GetValueOrDefault("passed") == "false")
+        {
+            // --fail-on-gate: a failed gate fails the pipeline whether the evaluation ran now or is reused.
+            var first = runs.FindRun(origin)?.StatusReason;
+            var gate = first is not null && first.StartsWith("gate: ", StringComparison.Ordinal) ? first : "gate failed";
+            Finish(s, RunStatus.Failed, $"{gate} ({reason} from run {origin})");
+            return;
+        }
+        runs.SetStatus(s.RunId, RunStatus.Completed, reason);
         s.Status = RunStatus.Completed;
         s.Reason = reason;
     }
@@ -179,18 +180,18 @@ internal sealed partial class PipelineExecution
         catch (MlpException e) { _o.Progress.Output(s.Step.Name, LogStream.System, "warning: could not record status: " + e.Message); }
     }
 
-    private static string Format(TimeSpan t) => PlainProgress.Format(t);
+    private static string Format(TimeSpan t) => PlainProgress.FormatDuration(t);
 
     private void Validate()
     {
         var errors = new List<string>();
         foreach (var s in _plan.Steps)
         {
-            if (_executors.Find(s.Kind) is null)
+            if (_executors.Find(s) is null)
                 errors.Add($"Step '{s.Name}' has kind '{s.Kind}', which this host cannot execute; executors exist for: {string.Join(", ", _executors.Kinds.Select(k => $"'{k}'"))}.");
-            if (s.Compute is { } c && (s.Kind is "command" or "train") && !_o.ComputeTargets.Names.Contains(c))
+            if (s is ProcessPlanStep { Compute: { } c } && !_o.ComputeTargets.Names.Contains(c))
                 errors.Add($"Step '{s.Name}' uses unknown compute '{c}'; available: {string.Join(", ", _o.ComputeTargets.Names.Select(n => $"'{n}'"))}.");
-            if (s.Kind == "code" && !_o.CodeSteps.ContainsKey(s.Code ?? s.Name))
+            if (s is CodePlanStep code && !_o.CodeSteps.ContainsKey(code.Code))
                 errors.Add($"Code step '{s.Name}' has no delegate; run the pipeline through its program (PipelineApp) so the host can supply it.");
             foreach (var d in s.DependsOn.Where(d => !_states.ContainsKey(d)))
                 errors.Add($"Step '{s.Name}' depends on unknown step '{d}'.");

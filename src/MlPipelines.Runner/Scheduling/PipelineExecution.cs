@@ -16,6 +16,7 @@ internal sealed partial class PipelineExecution
     private readonly StepExecutorRegistry _executors;
     private readonly Dictionary<string, StepState> _states;
     private readonly InputResolver _inputs;
+    private readonly StepDecider _decider;
     private readonly HashSet<StepLog> _activeLogs = [];
     private readonly HashSet<string> _runningRuns = [];
     private readonly string _experiment;
@@ -30,6 +31,7 @@ internal sealed partial class PipelineExecution
         _states = plan.Steps.Select((s, i) => new StepState(s, i)).ToDictionary(s => s.Step.Name, StringComparer.Ordinal);
         _inputs = new InputResolver(options.Workspace, plan, options.BaseDirectory);
         _experiment = options.Experiment ?? plan.Pipeline;
+        _decider = new StepDecider(options.Workspace, plan, options.Force);
     }
 
     internal async Task<PipelineRunResult> RunAsync(CancellationToken ct)
@@ -39,6 +41,7 @@ internal sealed partial class PipelineExecution
         var sw = Stopwatch.StartNew();
         var runs = _o.Workspace.Runs;
         var tags = new Dictionary<string, string> { ["mlp.pipeline"] = _plan.Pipeline };
+        foreach (var (k, v) in _o.Tags) tags[k] = v;
         if (_o.ResumeRunId is not null) tags["mlp.resumed_from"] = _o.ResumeRunId;
         _parentRunId = runs.CreateRun(new NewRun(_experiment, _plan.Pipeline, null, "pipeline")
         {
@@ -123,46 +126,13 @@ internal sealed partial class PipelineExecution
     }
 
     /// <summary>A reason to skip a ready step (failed/skipped upstream, false condition), or null to run it.</summary>
-    private (string Reason, string? Root)? Decide(StepState s)
-    {
-        foreach (var d in s.Step.DependsOn.Select(n => _states[n]))
-        {
-            if (d.Status is RunStatus.Failed or RunStatus.Canceled)
-                return ($"upstream '{d.FailedRoot ?? d.Step.Name}' failed", d.FailedRoot ?? d.Step.Name);
-            if (d.Status == RunStatus.Skipped && d.FailedRoot is not null)
-                return ($"upstream '{d.FailedRoot}' failed", d.FailedRoot);
-        }
-        foreach (var c in s.Step.Conditions)
-        {
-            if (Holds(c, out var why)) continue;
-            // A failed evaluation gate explains itself: "gate: accuracy 0.84 < 0.90".
-            if (c.Step is not null && _states[c.Step].Reason is { } r && r.StartsWith("gate: ", StringComparison.Ordinal))
-                return (r, null);
-            return ($"condition '{c}' is false{why}", null);
-        }
-        foreach (var d in s.Step.DependsOn.Select(n => _states[n]).Where(d => d.Status == RunStatus.Skipped))
-            return ($"upstream '{d.Step.Name}' was skipped", null);
-        return null;
-    }
+    private (string Reason, string? Root)? Decide(StepState s) =>
+        _decider.Skip(s.Step, View) is { } skip ? (skip.Note, skip.FailedRoot) : null;
 
-    private bool Holds(PlanCondition c, out string why)
+    private UpstreamView View(string name)
     {
-        why = "";
-        bool value;
-        if (c.Step is not null)
-        {
-            var d = _states[c.Step];
-            value = c.Outcome == "succeeded"
-                ? d.Status == RunStatus.Completed
-                : d.Outcomes.TryGetValue(c.Outcome ?? "", out var v) && v == "true";
-            if (d.Status == RunStatus.Skipped) why = $" ('{d.Step.Name}' was skipped)";
-        }
-        else
-        {
-            var p = _plan.Parameters.FirstOrDefault(x => x.Name == c.Parameter);
-            value = p is not null && string.Equals(p.Value, c.EqualsValue, StringComparison.OrdinalIgnoreCase);
-        }
-        return value != c.Negate;
+        var d = _states[name];
+        return new UpstreamView(name, d.Done ? d.Status : null, d.Reason, d.FailedRoot, d.Outcomes);
     }
 
     private void Skip(StepState s, string reason, string? root)

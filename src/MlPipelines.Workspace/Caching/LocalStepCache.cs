@@ -5,7 +5,7 @@ using MlPipelines.Workspace.Sqlite;
 namespace MlPipelines.Workspace.Caching;
 
 /// <summary>Step cache entries and the file-hash index (path, size, mtime, inode → SHA-256).</summary>
-internal sealed class LocalStepCache(SqliteDb db) : IStepCache
+internal sealed class LocalStepCache(SqliteDb db) : IStepCache, IFileHashIndex
 {
     private const string Columns = "key, pipeline, step, run_id, parts_json, created_at";
 

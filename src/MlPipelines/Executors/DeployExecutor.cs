@@ -3,6 +3,7 @@ using MlPipelines.Core.Registry;
 using MlPipelines.Endpoints.Daemon;
 using MlPipelines.Endpoints.Services;
 using MlPipelines.Pipelines;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Executors;
@@ -12,7 +13,7 @@ namespace MlPipelines.Executors;
 /// until healthy, smoke-tests it through the pinned header, then shifts traffic through the step's stages (ending at its
 /// traffic) with error-rate and p95 checks, rolling back automatically when a check fails (the step then fails).
 /// </summary>
-public sealed class DeployExecutor : IStepExecutor
+public sealed class DeployExecutor : StepExecutor<DeployPlanStep>
 {
     /// <summary>Observation time of each traffic stage.</summary>
     public TimeSpan StageDuration { get; init; } = TimeSpan.FromSeconds(10);
@@ -22,12 +23,8 @@ public sealed class DeployExecutor : IStepExecutor
     public DaemonCommand? Daemon { get; init; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds => ["deploy"];
-
-    /// <inheritdoc />
-    public async Task<StepResult> ExecuteAsync(StepContext context)
+    protected override async Task<StepResult> ExecuteAsync(StepContext context, DeployPlanStep settings)
     {
-        var settings = context.Step.Deploy ?? throw MlpException.Invalid($"Step '{context.Step.Name}' is a deploy step without deploy settings in the plan.");
         var ws = context.Workspace;
         var image = context.Inputs.TryGetValue(settings.ImageInput, out var input) ? input.PathOrValue
             : throw MlpException.Invalid($"Step '{context.Step.Name}' has no input '{settings.ImageInput}'.");

@@ -17,7 +17,7 @@ namespace MlPipelines.Executors;
 /// (<c>mlp.gate.passed</c>, <c>mlp.gate.summary</c>) and a <c>gate</c> table, and set as the outcome <c>passed</c>.
 /// A failed gate completes the step (reason <c>gate: accuracy 0.84 &lt; 0.90</c>) unless <see cref="FailOnGate"/> is set.
 /// </summary>
-public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : IStepExecutor
+public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : StepExecutor<EvaluatePlanStep>
 {
     /// <summary>Run tag: "true" or "false".</summary>
     public const string GatePassedTag = "mlp.gate.passed";
@@ -28,16 +28,12 @@ public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : IStepExec
     public bool FailOnGate { get; init; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["evaluate"];
-
-    /// <inheritdoc />
-    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override async Task<StepResult> ExecuteAsync(StepContext ctx, EvaluatePlanStep settings)
     {
-        var settings = ctx.Step.Evaluate ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no evaluate settings.");
         IReadOnlyDictionary<string, double> metrics;
-        if (settings.Evaluator == "command")
+        if (settings.Command is { } command)
         {
-            var (result, logged) = await RunCommandAsync(ctx).ConfigureAwait(false);
+            var (result, logged) = await RunCommandAsync(ctx, command, settings.Compute).ConfigureAwait(false);
             if (!result.Succeeded) return result;
             metrics = logged;
         }
@@ -54,7 +50,7 @@ public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : IStepExec
         return FailOnGate ? StepResult.Failure("gate: " + decision.Summary) : new StepResult(true, "gate: " + decision.Summary);
     }
 
-    private static IReadOnlyDictionary<string, double> EvaluateBuiltIn(StepContext ctx, EvaluateSettings settings)
+    private static IReadOnlyDictionary<string, double> EvaluateBuiltIn(StepContext ctx, EvaluatePlanStep settings)
     {
         if (settings.PredictionsInput is not { } key || !ctx.Inputs.TryGetValue(key, out var input) || input.Path is null)
             throw MlpException.Invalid($"Step '{ctx.Step.Name}' uses the built-in evaluator but has no predictions input; add .Predictions(train.Outputs.File(\"predictions.csv\")) or use .Command(…) for your own evaluator.");
@@ -94,18 +90,11 @@ public sealed class EvaluateExecutor(ComputeTargetRegistry computes) : IStepExec
         throw MlpException.Invalid($"Step '{step}': predictions folder '{path}' has no predictions.csv or predictions.jsonl; files: {(found.Count == 0 ? "none" : string.Join(", ", found.Select(f => $"'{f}'")))}.");
     }
 
-    private async Task<(StepResult Result, IReadOnlyDictionary<string, double> Metrics)> RunCommandAsync(StepContext ctx)
+    /// <summary>Runs the user evaluator; its metrics are what its ##mlp[metric] lines reported to the step's recorder.</summary>
+    private async Task<(StepResult Result, IReadOnlyDictionary<string, double> Metrics)> RunCommandAsync(StepContext ctx, IReadOnlyList<string> command, string? compute)
     {
-        var capture = new MetricCapturingLog(ctx.Log);
-        var shadow = new StepContext
-        {
-            Workspace = ctx.Workspace, Plan = ctx.Plan, Step = ctx.Step, RunId = ctx.RunId, ParentRunId = ctx.ParentRunId,
-            Experiment = ctx.Experiment, Inputs = ctx.Inputs, OutputDirectory = ctx.OutputDirectory, OutputPaths = ctx.OutputPaths,
-            Parameters = ctx.Parameters, BaseDirectory = ctx.BaseDirectory, Log = capture, KillGracePeriod = ctx.KillGracePeriod,
-            CancellationToken = ctx.CancellationToken,
-        };
-        var result = await new CommandExecutor(computes).ExecuteAsync(shadow).ConfigureAwait(false);
-        return (result, capture.Metrics);
+        var result = await CommandExecutor.RunAsync(ctx, command, compute, computes).ConfigureAwait(false);
+        return (result, ctx.Log.LatestMetrics);
     }
 
     private static void Record(StepContext ctx, IReadOnlyDictionary<string, double> metrics, GateDecision decision)

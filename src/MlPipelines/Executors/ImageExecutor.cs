@@ -2,6 +2,7 @@ using MlPipelines.Containers;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Registry;
 using MlPipelines.Images;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Executors;
@@ -14,7 +15,7 @@ namespace MlPipelines.Executors;
 /// Step settings: <c>baseImage</c>, <c>push</c> (REGISTRY/REPO). A <c>templates/</c> folder in the run's base
 /// directory overrides the built-in templates.
 /// </summary>
-public sealed class ImageExecutor : IStepExecutor
+public sealed class ImageExecutor : StepExecutor<ImagePlanStep>
 {
     /// <summary>Docker engine to use; null reads DOCKER_HOST.</summary>
     public DockerEndpoint? Engine { get; init; }
@@ -23,12 +24,8 @@ public sealed class ImageExecutor : IStepExecutor
     public string? HostAssembly { get; init; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["image"];
-
-    /// <inheritdoc />
-    public async Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override async Task<StepResult> ExecuteAsync(StepContext ctx, ImagePlanStep settings)
     {
-        var settings = ctx.Step.Image ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no image settings.");
         if (!ctx.Inputs.TryGetValue(settings.ModelInput, out var input) || string.IsNullOrEmpty(input.Value))
             throw MlpException.Invalid($"Step '{ctx.Step.Name}' needs a registered model (NAME:VERSION) as input '{settings.ModelInput}'.");
         var templates = Path.Combine(ctx.BaseDirectory, "templates");

@@ -21,23 +21,21 @@ internal static class PipelineSteps
     /// The evaluate steps deciding about this step: those it is conditioned on, else those evaluating the same model
     /// input (same upstream output) as <paramref name="modelInputKey"/>.
     /// </summary>
-    public static IReadOnlyList<PlanStep> GatingEvaluations(StepContext ctx, string? modelInputKey)
+    public static IReadOnlyList<EvaluatePlanStep> GatingEvaluations(StepContext ctx, string? modelInputKey)
     {
-        var byName = ctx.Plan.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var evaluations = ctx.Plan.Steps.OfType<EvaluatePlanStep>().ToDictionary(s => s.Name, StringComparer.Ordinal);
         var conditioned = ctx.Step.Conditions
-            .Where(c => c.Step is not null && byName.TryGetValue(c.Step, out var s) && s.Kind == "evaluate")
-            .Select(c => byName[c.Step!]).Distinct().ToList();
+            .Select(c => c.Step is not null ? evaluations.GetValueOrDefault(c.Step) : null).OfType<EvaluatePlanStep>()
+            .Distinct().ToList();
         if (conditioned.Count > 0 || modelInputKey is null) return conditioned;
         var source = SourceOf(ctx.Step, modelInputKey);
-        return ctx.Plan.Steps
-            .Where(s => s.Kind == "evaluate" && s.Evaluate is { } e && SourceOf(s, e.ModelInput) == source && source is not null)
-            .ToList();
+        if (source is null) return [];
+        return ctx.Plan.Steps.OfType<EvaluatePlanStep>().Where(e => SourceOf(e, e.ModelInput) == source).ToList();
     }
 
-    /// <summary>Where an input of a step comes from (<c>step:train/model</c> or <c>data:iris</c>).</summary>
-    public static string? SourceOf(PlanStep step, string inputKey) => step.Inputs.FirstOrDefault(i => i.Name == inputKey)?.Source;
+    /// <summary>Where an input of a step comes from (a step output, a dataset or a parameter).</summary>
+    public static PlanSource? SourceOf(PlanStep step, string inputKey) => step.Inputs.FirstOrDefault(i => i.Name == inputKey)?.Source;
 
-    /// <summary>The output name of a <c>step:NAME/OUTPUT</c> source, or null for data sources.</summary>
-    public static string? OutputName(string? source) =>
-        source is not null && source.StartsWith("step:", StringComparison.Ordinal) && source.IndexOf('/') is var slash and > 0 ? source[(slash + 1)..] : null;
+    /// <summary>The output name of a step-output source, or null for other sources.</summary>
+    public static string? OutputName(PlanSource? source) => source is StepOutputSource s ? s.Output : null;
 }

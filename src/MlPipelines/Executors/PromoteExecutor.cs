@@ -1,5 +1,6 @@
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Registry;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Executors;
@@ -9,15 +10,11 @@ namespace MlPipelines.Executors;
 /// The alias history records who, when, from, to and why — the why being the pipeline run and the decision of the
 /// evaluate step gating this one (e.g. <c>accuracy 0.95 &gt; champion 0.93 (iris:2) + 0.00</c>).
 /// </summary>
-public sealed class PromoteExecutor : IStepExecutor
+public sealed class PromoteExecutor : StepExecutor<PromotePlanStep>
 {
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["promote"];
-
-    /// <inheritdoc />
-    public Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override Task<StepResult> ExecuteAsync(StepContext ctx, PromotePlanStep settings)
     {
-        var settings = ctx.Step.Promote ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no promote settings.");
         if (!ctx.Inputs.TryGetValue(settings.ModelInput, out var input) || string.IsNullOrEmpty(input.Value))
             throw MlpException.Invalid($"Step '{ctx.Step.Name}' needs a registered model (NAME:VERSION) as input '{settings.ModelInput}'.");
         var target = ctx.Workspace.Models.Get(ModelRef.Parse(input.Value));

@@ -1,5 +1,6 @@
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Registry;
+using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
 
 namespace MlPipelines.Executors;
@@ -10,15 +11,11 @@ namespace MlPipelines.Executors;
 /// evaluation run that gated it, moves the step's aliases (e.g. <c>challenger</c>) and sets the output to <c>name:version</c>.
 /// Step settings: <c>flavor</c> (e.g. <c>.With("flavor", "dotnet")</c>). A <c>signature.json</c> among the model files becomes the signature.
 /// </summary>
-public sealed class RegisterExecutor : IStepExecutor
+public sealed class RegisterExecutor : StepExecutor<RegisterPlanStep>
 {
     /// <inheritdoc />
-    public IReadOnlyList<string> Kinds { get; } = ["register"];
-
-    /// <inheritdoc />
-    public Task<StepResult> ExecuteAsync(StepContext ctx)
+    protected override Task<StepResult> ExecuteAsync(StepContext ctx, RegisterPlanStep settings)
     {
-        var settings = ctx.Step.Register ?? throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no register settings.");
         if (!ctx.Inputs.TryGetValue(settings.ModelInput, out var input))
             throw MlpException.Invalid($"Step '{ctx.Step.Name}' has no input '{settings.ModelInput}'; inputs: {string.Join(", ", ctx.Inputs.Keys.Select(k => $"'{k}'"))}.");
         var outputName = PipelineSteps.OutputName(PipelineSteps.SourceOf(ctx.Step, settings.ModelInput));

@@ -28,8 +28,8 @@ internal static class CompileCommand
                     return Task.FromResult(ExitCodes.Success);
                 }
                 host.Error.WriteLine(current is null
-                    ? $"error: plan '{path}' does not exist; run 'compile' and commit it."
-                    : $"error: plan '{path}' is stale: the definition compiles to a different plan; run 'compile' and commit it.");
+                    ? $"error: plan '{path}' does not exist; run '{CommittedPlan.FixCommand(host)}' and commit it."
+                    : $"error: plan '{path}' is stale: {Differences(current, plan)}; run '{CommittedPlan.FixCommand(host)}' and commit it.");
                 return Task.FromResult(ExitCodes.Failed);
             }
             Directory.CreateDirectory(dir);
@@ -38,5 +38,19 @@ internal static class CompileCommand
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    /// <summary>The steps that differ, or (for an unreadable or reformatted file) that the text differs.</summary>
+    private static string Differences(string committed, Pipelines.Plan.PipelinePlan plan)
+    {
+        try
+        {
+            var diff = Pipelines.Plan.PlanDiff.Between(Pipelines.Plan.PipelinePlan.FromJson(committed), plan);
+            return diff.IsEmpty ? "its text differs from the compiled plan (formatting)" : diff.ToString();
+        }
+        catch (MlpException e)
+        {
+            return e.Message.TrimEnd('.');
+        }
     }
 }

@@ -31,41 +31,58 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
     public CompiledPipeline Compile(ParameterInput parameters) =>
         PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = ComputeTargets().Names });
 
-    /// <summary>Opens the workspace from --workspace, MLP_WORKSPACE or the nearest .mlp/; creates one in the current folder when none exists and none was named.</summary>
-    public IWorkspace OpenWorkspace(string? path, bool createIfMissing)
+    /// <summary>
+    /// Opens the workspace from --workspace, MLP_WORKSPACE or the nearest .mlp/ from <paramref name="start"/> (the
+    /// pipeline project folder, or --base-dir) upwards — not from the current folder, so the same program finds the same
+    /// workspace wherever it is started. When none exists and none was named, one is created at the root of the
+    /// repository holding <paramref name="start"/> (the nearest folder with <c>.git</c>), else in <paramref name="start"/>.
+    /// </summary>
+    public IWorkspace OpenWorkspace(string? path, bool createIfMissing, string start)
     {
         var env = new Dictionary<string, string?> { [WorkspaceLocator.EnvironmentVariable] = Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable) };
         var named = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(env[WorkspaceLocator.EnvironmentVariable]);
         string location;
         try
         {
-            location = WorkspaceLocator.Resolve(path, Environment.CurrentDirectory, env);
+            location = WorkspaceLocator.Resolve(path, start, env);
         }
         catch (MlpException) when (!named && createIfMissing)
         {
-            var ws = LocalWorkspace.Init(Environment.CurrentDirectory);
+            var ws = LocalWorkspace.Init(RepositoryRoot(start) ?? start);
             Error.WriteLine($"No workspace found; created one at '{ws.Info.Location}'.");
             return ws;
         }
         return LocalWorkspace.Open(location);
     }
 
+    private static string? RepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            var git = Path.Combine(dir.FullName, ".git");
+            if (Directory.Exists(git) || File.Exists(git)) return dir.FullName;
+        }
+        return null;
+    }
+
     /// <summary>The workspace named or found, or null when none exists and none was named.</summary>
-    public IWorkspace? TryOpenWorkspace(string? path)
+    public IWorkspace? TryOpenWorkspace(string? path, string start)
     {
         var named = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable));
-        if (named) return OpenWorkspace(path, createIfMissing: false);
+        if (named) return OpenWorkspace(path, createIfMissing: false, start);
         var env = new Dictionary<string, string?>();
         string location;
-        try { location = WorkspaceLocator.Resolve(null, Environment.CurrentDirectory, env); }
+        try { location = WorkspaceLocator.Resolve(null, start, env); }
         catch (MlpException) { return null; }
         return LocalWorkspace.Open(location);
     }
 
-    public string SourceHash(IWorkspace ws, CompiledPipeline compiled, string baseDirectory)
+    public string SourceHash(IWorkspace ws, Pipelines.Plan.PipelinePlan plan, string baseDirectory, bool remember = true)
     {
-        var dataPaths = compiled.Plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
-        return SourceHasher.Hash(ws.Cache, Options.SourceDirectory ?? PlanDirectory, dataPaths);
+        var dataPaths = plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
+        // The code part of cache keys: files not matched by .gitignore/.mlpignore, without build outputs.
+ var root = Options.SourceDirectory ?? PlanDirectory;
+        return SourceHasher.Hash(ws.FileHashes, root, dataPaths, remember, Workspace.Snapshots.SourceFiles.Enumerate(root));
     }
 
     public string Description()

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using MlPipelines.Executors;
+using MlPipelines.Progress;
 using MlPipelines.Runner;
 using MlPipelines.Runner.Progress;
 using Spectre.Console;
@@ -17,16 +18,17 @@ internal static class RunCommand
         var resume = new Option<string?>("--resume") { Description = "Id of an earlier pipeline run: its completed steps are reused, the rest runs." };
         var experiment = new Option<string?>("--experiment") { Description = "Experiment of the runs (default: the pipeline name)." };
         var failOnGate = new Option<bool>("--fail-on-gate") { Description = "A failed evaluation gate fails the run (exit 1) instead of skipping the steps it gates." };
-        var command = new Command("run", "Run the pipeline: parallel steps, cached results reused, every step recorded as a child run.") { maxParallel, resume, experiment, failOnGate };
+        var allowStale = new Option<bool>("--allow-stale-plan") { Description = "Run the definition as it is when the committed plan is stale (recorded in the run's tags)." };
+        var command = new Command("run", "Run the committed plan: parallel steps, cached results reused, every step recorded as a child run.") { maxParallel, resume, experiment, failOnGate, allowStale };
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, ct) => host.GuardAsync(async () =>
         {
-            var compiled = host.Compile(common.Parameters(parse));
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true);
+            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale));
+            var baseDir = common.BaseDirectoryOf(parse, host);
+            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-            var baseDir = common.BaseDirectoryOf(parse, host);
             var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
             var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
             var computeTargets = host.ComputeTargets();
@@ -36,16 +38,19 @@ internal static class RunCommand
                 Experiment = parse.GetValue(experiment),
                 MaxParallel = parse.GetValue(maxParallel) ?? Environment.ProcessorCount,
                 Force = parse.GetValue(common.Force),
+                FailOnGate = parse.GetValue(failOnGate),
                 ResumeRunId = parse.GetValue(resume),
                 BaseDirectory = baseDir,
-                SourceHash = host.SourceHash(ws, compiled, baseDir),
+                SourceHash = host.SourceHash(ws, compiled.Plan, baseDir),
+                CodeSteps = compiled.CodeSteps,
+                Tags = compiled.Tags,
                 ComputeTargets = computeTargets,
                 Executors = [.. DefaultExecutors.Create(computeTargets, parse.GetValue(failOnGate)), .. host.Options.Executors],
                 Progress = (IRunProgress?)live ?? new PlainProgress(host.Out),
             };
             var result = live is null
-                ? await PipelineRunner.RunAsync(compiled, options, cts.Token).ConfigureAwait(false)
-                : await live.RunAsync(() => PipelineRunner.RunAsync(compiled, options, cts.Token)).ConfigureAwait(false);
+                ? await PipelineRunner.RunAsync(compiled.Plan, options, cts.Token).ConfigureAwait(false)
+                : await live.RunAsync(() => PipelineRunner.RunAsync(compiled.Plan, options, cts.Token)).ConfigureAwait(false);
             if (live is not null)
                 foreach (var s in result.Steps.Where(s => s.Status is Core.Runs.RunStatus.Failed))
                     host.Error.WriteLine($"Step '{s.Name}' failed: {s.Reason} (logs: mlp run logs {s.RunId})");

@@ -59,6 +59,7 @@ internal sealed class EndpointWorkspace : IWorkspace, IAsyncDisposable
     public IImageStore Images => _inner.Images;
     public IEndpointStore Endpoints => _inner.Endpoints;
     public IStepCache Cache => _inner.Cache;
+    public IFileHashIndex FileHashes => _inner.FileHashes;
     public IReadOnlyDictionary<string, string> Settings => _inner.Settings;
     public void SetSetting(string key, string value) => _inner.SetSetting(key, value);
     public WorkspaceStats Stats() => _inner.Stats();

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using MlPipelines.Core.Runs;
+using MlPipelines.Runner;
+using MlPipelines.Runner.Progress;
 using Spectre.Console;
 
-namespace MlPipelines.Runner.Progress;
+namespace MlPipelines.Progress;
 
-/// <summary>A live Spectre.Console table of steps (status, duration, reuse, last output line) for interactive terminals.</summary>
+/// <summary>A live Spectre.Console table of steps (status, duration, reuse, last output line) for interactive terminals; the host's view of the runner's <see cref="IRunProgress"/>.</summary>
 public sealed class LiveTableProgress(IAnsiConsole console) : IRunProgress
 {
     private readonly ConcurrentDictionary<string, (StepProgress State, DateTimeOffset? Started, string? Last)> _steps = new(StringComparer.Ordinal);
@@ -68,10 +70,10 @@ public sealed class LiveTableProgress(IAnsiConsole console) : IRunProgress
             };
             var status = s.State.Status + (s.State.Reason is { } r && s.State.Status != RunStatus.Completed ? $" ({r})" : "");
             var last = s.Last is null ? "" : s.Last.Length > 60 ? s.Last[..60] + "…" : s.Last;
-            table.AddRow(Markup.Escape(name), $"[{color}]{Markup.Escape(status)}[/]", PlainProgress.Format(duration),
+            table.AddRow(Markup.Escape(name), $"[{color}]{Markup.Escape(status)}[/]", PlainProgress.FormatDuration(duration),
                 s.State.ReusedFrom is null ? "" : "yes", Markup.Escape(last));
         }
-        if (_result is { } res) table.Caption($"{res.Status} in {PlainProgress.Format(res.Duration)}");
+        if (_result is { } res) table.Caption($"{res.Status} in {PlainProgress.FormatDuration(res.Duration)}");
         return table;
     }
 }
