@@ -14,12 +14,14 @@ internal sealed class SupervisedInstance : IAsyncDisposable
 
     private readonly LaunchSpec _spec;
     private readonly string _logPath, _workDir;
+    private readonly string? _secret;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0)
+    public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0, string? secret = null)
     {
+        _secret = secret;
         Id = id;
         _spec = spec;
         _logPath = logPath;
@@ -103,6 +105,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         foreach (var (k, v) in _spec.Environment) psi.Environment[k] = v;
         psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
         psi.Environment["MLP_INSTANCE_ID"] = Id;
+        if (_secret is not null) psi.Environment[Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
         ProcessId = process.Id;
         return process;
