@@ -53,6 +53,7 @@ public static class ScoringHost
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = null; // enforced by /score itself, so the answer is a proper 413 JSON body
+            RequestLimits.Configure(k.Limits);
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss.fff "; });
@@ -74,6 +75,20 @@ public static class ScoringHost
         var state = app.Services.GetRequiredService<ScorerState>();
         var metrics = app.Services.GetRequiredService<ScoringMetrics>();
         var score = app.Services.GetRequiredService<ScoreEndpoint>();
+
+        app.UseStatusCodePages(pages =>
+        {
+            var ctx = pages.HttpContext;
+            return Responses.WriteErrorAsync(ctx, ctx.Response.StatusCode, RequestLimits.MessageFor(ctx.Response.StatusCode, ctx.Request));
+        });
+        var secret = options.InstanceSecret is { } s ? new InstanceSecretCheck(s) : null;
+        app.Use((ctx, next) =>
+        {
+            if (RequestLimits.Check(ctx.Request) is { } broken) return Responses.WriteErrorAsync(ctx, broken.Status, broken.Message);
+            if (secret is not null && !ctx.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal) && !secret.Matches(ctx.Request))
+                return Responses.WriteErrorAsync(ctx, 401, "This instance is reachable only through its endpoint router; send the request to the endpoint's URL.");
+            return next(ctx);
+        });
 
         app.MapPost("/score", score.HandleAsync);
         app.MapGet("/health/live", ctx => Responses.WriteStatusAsync(ctx, 200, new StatusBody("live")));

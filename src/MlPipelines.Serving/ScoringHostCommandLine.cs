@@ -22,7 +22,8 @@ namespace MlPipelines.Serving;
 /// <item><term><c>--max-concurrency N</c></term><description>requests scored at once; more get 429 [MLP_MAX_CONCURRENCY]; default 64.</description></item>
 /// <item><term><c>--signature PATH</c></term><description>model signature JSON served at /schema [MLP_SIGNATURE]; default <c>MODEL_DIR/signature.json</c> if present.</description></item>
 /// </list>
-/// Command-line values win over environment variables.
+/// Command-line values win over environment variables. The instance secret comes only from
+/// <c>MLP_INSTANCE_SECRET</c>. Listen URLs must be <c>http://</c>: TLS ends at the router or ingress in front of the host.
 /// </summary>
 public sealed record ScoringHostCommandLine
 {
@@ -31,6 +32,12 @@ public sealed record ScoringHostCommandLine
 
     /// <summary>Environment variable holding comma-separated keys (keeps keys off the process command line).</summary>
     public const string KeysEnvironmentVariable = "MLP_SERVE_KEYS";
+
+    /// <summary>Environment variable holding the instance secret (<see cref="InstanceSecret"/>); never a command-line option.</summary>
+    public const string InstanceSecretEnvironmentVariable = "MLP_INSTANCE_SECRET";
+
+    /// <summary>Request header in which the endpoint router sends the instance secret.</summary>
+    public const string InstanceSecretHeader = "x-mlp-instance-secret";
 
     /// <summary>Folder holding the model files; exposed to score.py as AZUREML_MODEL_DIR.</summary>
     public required string ModelDirectory { get; init; }
@@ -58,6 +65,10 @@ public sealed record ScoringHostCommandLine
     public int MaxConcurrency { get; init; } = 64;
     /// <summary>Signature JSON file served at /schema; null uses MODEL_DIR/signature.json when present.</summary>
     public string? SignaturePath { get; init; }
+    /// <summary>The secret the endpoint router sends in <see cref="InstanceSecretHeader"/>; when set, every request but the
+    /// health checks needs it (401 otherwise). Read only from <see cref="InstanceSecretEnvironmentVariable"/>, so it never
+    /// shows in process listings.</summary>
+    public string? InstanceSecret { get; init; }
 
     /// <summary>The arguments after <c>dotnet MlPipelines.Serving.dll</c>. Keys are included; pass them through
     /// <see cref="KeysEnvironmentVariable"/> instead (set <c>includeKeys</c> false) to keep them out of process listings.</summary>
@@ -86,6 +97,7 @@ public sealed record ScoringHostCommandLine
         psi.ArgumentList.Add(Path.Combine(hostDirectory, HostAssemblyFileName));
         foreach (var arg in ToArguments(includeKeys: false)) psi.ArgumentList.Add(arg);
         if (Keys.Count > 0) psi.Environment[KeysEnvironmentVariable] = string.Join(',', Keys);
+        if (InstanceSecret is not null) psi.Environment[InstanceSecretEnvironmentVariable] = InstanceSecret;
         return psi;
     }
 

@@ -53,16 +53,29 @@ internal static class ScoringHostCommandLineParser
             ScorePy = Get("--score-py"),
             Python = Get("--python") ?? defaults.Python,
             Workers = Int("--workers", Get("--workers"), defaults.Workers, 1),
-            Urls = Get("--urls") ?? defaults.Urls,
+            Urls = Urls(Get("--urls") ?? defaults.Urls),
             Keys = keys,
             MaxBodyBytes = Long("--max-body-bytes", Get("--max-body-bytes"), defaults.MaxBodyBytes),
             TimeoutMs = Int("--timeout-ms", Get("--timeout-ms"), defaults.TimeoutMs, 1),
             MaxConcurrency = Int("--max-concurrency", Get("--max-concurrency"), defaults.MaxConcurrency, 1),
+            InstanceSecret = Nullify(env(ScoringHostCommandLine.InstanceSecretEnvironmentVariable)),
             SignaturePath = Get("--signature"),
         };
         if (kind == ScorerKind.Dotnet && result.ScorerAssembly is null) throw Usage("A .NET scorer needs --scorer-assembly PATH.");
         if (kind == ScorerKind.Python && result.ScorePy is null) throw Usage("A Python scorer needs --score-py PATH.");
         return result;
+    }
+
+    private static string Urls(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                throw Usage($"Listen URL '{url}' uses https; the scoring host serves plain http (put TLS in the router or ingress in front of it), e.g. 'http://0.0.0.0:8080'.");
+            if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+                throw Usage($"Listen URL '{url}' is not an http:// URL, e.g. 'http://0.0.0.0:8080'.");
+        }
+        return urls;
     }
 
     private static string? Nullify(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

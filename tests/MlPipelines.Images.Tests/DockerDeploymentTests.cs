@@ -13,7 +13,7 @@ public sealed class DockerDeploymentTests : IDisposable
     public void Dispose() => _ws.Dispose();
 
     [RequiresDockerAndRegistryFact]
-    public async Task DeploymentCreate_DockerTarget_ServesThroughEndpointAndDeleteRemovesContainer()
+    public async Task DeploymentCreate_DockerTarget_ServesThroughEndpointAsNonRootOnlyAndDeleteRemovesContainer()
     {
         var factor = Random.Shared.Next(2, 1000);
         _ws.RegisterSumModel("sumdock", factor);
@@ -34,6 +34,19 @@ public sealed class DockerDeploymentTests : IDisposable
             var invoke = _ws.Mlp(host, "endpoint", "invoke", "sums", "--deployment", "box", "--data", """{"x":[1,2]}""");
             Assert.True(invoke.ExitCode == 0, invoke.Stdout + invoke.Stderr);
             Assert.Contains($"{{\"y\":{3 * factor}}}", invoke.Stdout);
+
+            // The scoring container does not run as root (templates/scoring USER 1654).
+            var whoami = _ws.Mlp(host, "endpoint", "invoke", "sums", "--deployment", "box", "--data", """{"whoami":true}""");
+            Assert.True(whoami.ExitCode == 0, whoami.Stdout + whoami.Stderr);
+            Assert.Contains("\"uid\":\"1654\"", whoami.Stdout);
+
+            // The container's port answers only the router, which holds the deployment's instance secret.
+            using (var direct = new HttpClient())
+            {
+                var address = deployment.GetProperty("instances")[0].GetProperty("address").GetString()!;
+                using var r = await direct.PostAsync(address + "/score", new StringContent("""{"x":[1,2]}"""));
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, r.StatusCode);
+            }
 
             var delete = _ws.Mlp(host, "deployment", "delete", "sums", "box");
             Assert.True(delete.ExitCode == 0, delete.Stdout + delete.Stderr);

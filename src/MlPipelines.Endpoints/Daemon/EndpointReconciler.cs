@@ -80,7 +80,7 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
             SecondaryKey = endpoint.SecondaryKey,
             Traffic = endpoint.Traffic,
             Mirror = endpoint.Mirror,
-            Deployments = deployments.Select(d => new DeploymentRouteConfig(d.Name, AddressesOf(d), d.RequestTimeoutMs + 1000)).ToList(),
+            Deployments = deployments.Select(d => new DeploymentRouteConfig(d.Name, AddressesOf(d), d.RequestTimeoutMs + 1000, SecretOf(d))).ToList(),
         };
         if (_routers.TryGetValue(endpoint.Name, out var router))
         {
@@ -100,6 +100,13 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
         "local" => _hosts.TryGetValue((d.Endpoint, d.Name), out var h) ? h.ReadyAddresses : [],
         "kubernetes" => [],
         _ => d.Instances.Select(i => i.Address).ToList(),
+    };
+
+    private string? SecretOf(DeploymentRecord d) => d.Target switch
+    {
+        "local" => _hosts.TryGetValue((d.Endpoint, d.Name), out var h) ? h.Secret : null,
+        "kubernetes" => null,
+        _ => InstanceSecrets.Load(paths.InstanceSecret(d.Endpoint, d.Name)),
     };
 
     private void SaveStatus(DeploymentRecord seen, DeploymentStatus status, string? reason, IReadOnlyList<DeploymentInstance> instances)

@@ -25,6 +25,9 @@ public sealed class DeploymentPaths(string scratchDirectory)
     public string InstanceLog(string endpoint, string deployment, int index) =>
         Path.Combine(Deployment(endpoint, deployment), $"instance-{index}.log");
 
+    /// <summary>The internal secret of a deployment whose instances are started outside the daemon (docker), mode 0600.</summary>
+    public string InstanceSecret(string endpoint, string deployment) => Path.Combine(Deployment(endpoint, deployment), "instance-secret");
+
     /// <summary>Folder of an endpoint.</summary>
     public string Endpoint(string endpoint) => Path.Combine(Root, endpoint);
 }

@@ -18,6 +18,10 @@ public sealed record LaunchSpec
     public string? WorkingDirectory { get; init; }
     /// <summary>How long an instance may take to answer its readiness check before it counts as a failed start.</summary>
     public int StartupTimeoutMs { get; init; } = 60_000;
+    /// <summary>Size at which an instance log is rotated (<c>instance-N.log</c> → <c>instance-N.log.1</c> …).</summary>
+    public long LogMaxBytes { get; init; } = 10L * 1024 * 1024;
+    /// <summary>How many files of an instance log are kept, the current one included.</summary>
+    public int LogFiles { get; init; } = 3;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -21,6 +21,8 @@ internal sealed class LocalDeploymentHost : IAsyncDisposable
     public string Endpoint { get; }
     public string Deployment { get; }
     public LaunchSpec Spec { get; }
+    /// <summary>The internal secret of this deployment's instances (in memory only; see <see cref="InstanceSecrets"/>).</summary>
+    public string Secret { get; } = InstanceSecrets.New();
     public IReadOnlyList<SupervisedInstance> Instances => _instances;
 
     /// <summary>Starts or stops instances until <paramref name="count"/> run; <paramref name="knownPorts"/> keeps addresses stable across daemon restarts.</summary>
@@ -33,7 +35,7 @@ internal sealed class LocalDeploymentHost : IAsyncDisposable
             var port = knownPorts.FirstOrDefault(k => k.Id == id) is { } known && Uri.TryCreate(known.Address, UriKind.Absolute, out var u) ? u.Port : 0;
             var dir = _paths.Deployment(Endpoint, Deployment);
             Directory.CreateDirectory(dir);
-            _instances.Add(new SupervisedInstance(id, Spec, _paths.InstanceLog(Endpoint, Deployment, index), dir, _http, port));
+            _instances.Add(new SupervisedInstance(id, Spec, _paths.InstanceLog(Endpoint, Deployment, index), dir, _http, port, Secret));
         }
         while (_instances.Count > count)
         {

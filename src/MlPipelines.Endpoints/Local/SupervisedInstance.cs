@@ -6,7 +6,8 @@ namespace MlPipelines.Endpoints.Local;
 
 /// <summary>
 /// One local instance: a process on 127.0.0.1 started from a <see cref="LaunchSpec"/>, restarted with exponential
-/// backoff (0.5 s doubling to 30 s, reset after 30 s of good life) whenever it exits. Output goes to the instance log.
+/// backoff (0.5 s doubling to 30 s, reset after 30 s of good life) whenever it exits. Output goes to the instance log,
+/// size-capped and rotated (<see cref="LaunchSpec.LogMaxBytes"/> × <see cref="LaunchSpec.LogFiles"/>).
 /// </summary>
 internal sealed class SupervisedInstance : IAsyncDisposable
 {
@@ -14,15 +15,19 @@ internal sealed class SupervisedInstance : IAsyncDisposable
 
     private readonly LaunchSpec _spec;
     private readonly string _logPath, _workDir;
+    private readonly RotatingLog _log;
+    private readonly string? _secret;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0)
+    public SupervisedInstance(string id, LaunchSpec spec, string logPath, string workDir, HttpClient http, int preferredPort = 0, string? secret = null)
     {
+        _secret = secret;
         Id = id;
         _spec = spec;
         _logPath = logPath;
+        _log = new RotatingLog(logPath, spec.LogMaxBytes, spec.LogFiles);
         _workDir = workDir;
         _http = http;
         Port = preferredPort > 0 ? preferredPort : FreePort();
@@ -93,17 +98,24 @@ internal sealed class SupervisedInstance : IAsyncDisposable
 
     private Process Start()
     {
-        File.AppendAllText(_logPath, $"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}{Environment.NewLine}");
-        // sh only sets up redirection and then execs, so the pid is the scoring host's own.
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _spec.WorkingDirectory ?? _workDir };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$MLP_INSTANCE_LOG\" 2>&1 </dev/null");
-        psi.ArgumentList.Add(_spec.FileName);
+        _log.WriteLine($"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}");
+        // Output is pumped through the daemon into a capped, rotated log (a shell redirect would grow without bound).
+        var psi = new ProcessStartInfo(_spec.FileName)
+        {
+            UseShellExecute = false, WorkingDirectory = _spec.WorkingDirectory ?? _workDir,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
         foreach (var a in _spec.ArgumentsFor(Port)) psi.ArgumentList.Add(a);
         foreach (var (k, v) in _spec.Environment) psi.Environment[k] = v;
         psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
         psi.Environment["MLP_INSTANCE_ID"] = Id;
+        if (_secret is not null) psi.Environment[Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         ProcessId = process.Id;
         return process;
     }

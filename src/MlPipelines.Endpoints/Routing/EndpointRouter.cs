@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -53,7 +54,8 @@ public sealed class EndpointRouter : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = 100L * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = 100L * 1024 * 1024; // replaced per request by the table's limit
+            Serving.Http.RequestLimits.Configure(k.Limits);
             k.Listen(IPAddress.Loopback, port);
         });
         _app = builder.Build();
@@ -105,6 +107,11 @@ public sealed class EndpointRouter : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var table = Volatile.Read(ref _table);
+        if (Serving.Http.RequestLimits.Check(context.Request) is { } broken)
+        {
+            await RouterResponses.ErrorAsync(context, broken.Status, broken.Message);
+            return;
+        }
         if (table.RequireKey && !KeyCheck.IsAuthorized(context.Request.Headers.Authorization, table))
         {
             Interlocked.Increment(ref _unauthorized);
@@ -140,9 +147,25 @@ public sealed class EndpointRouter : IAsyncDisposable
             return;
         }
 
-        var request = await IncomingRequest.ReadAsync(context.Request, context.RequestAborted);
+        // Client mistakes are answered here with 4xx and never reach (or count against) the deployment.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = table.MaxBodyBytes;
+        if (context.Request.ContentLength > table.MaxBodyBytes)
+        {
+            await RouterResponses.ClientFaultAsync(context, new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge), table.MaxBodyBytes);
+            return;
+        }
+        IncomingRequest request;
+        try
+        {
+            request = await IncomingRequest.ReadAsync(context.Request, context.RequestAborted);
+        }
+        catch (BadHttpRequestException bad)
+        {
+            await RouterResponses.ClientFaultAsync(context, bad, table.MaxBodyBytes);
+            return;
+        }
         if (StringValues.IsNullOrEmpty(pinned) && table.Mirrors.Length > 0) _mirror.Dispatch(table, request);
-        await _forwarder.ForwardAsync(context, route, request);
+        await _forwarder.ForwardAsync(context, route, request, table.MaxBodyBytes);
     }
 
     /// <inheritdoc />

@@ -47,7 +47,7 @@ internal sealed class IncomingRequest
     }
 
     /// <summary>A fresh upstream message for one attempt against <paramref name="baseAddress"/>.</summary>
-    public HttpRequestMessage ToMessage(string baseAddress)
+    public HttpRequestMessage ToMessage(string baseAddress, string? instanceSecret)
     {
         var message = new HttpRequestMessage(Method, baseAddress + PathAndQuery)
         {
@@ -57,6 +57,7 @@ internal sealed class IncomingRequest
         if (Body is not null) message.Content = new ByteArrayContent(Body);
         else if (Stream is not null) message.Content = new StreamContent(Stream);
         ProxyHeaders.Apply(Headers, message);
+        if (instanceSecret is not null) message.Headers.TryAddWithoutValidation(Serving.ScoringHostCommandLine.InstanceSecretHeader, instanceSecret);
         return message;
     }
 }

@@ -33,7 +33,7 @@ internal sealed class MirrorDispatcher(HttpMessageInvoker client)
         try
         {
             using var cts = new CancellationTokenSource(route.TimeoutMs);
-            using var message = request.ToMessage(instance.Address);
+            using var message = request.ToMessage(instance.Address, route.InstanceSecret);
             using var response = await client.SendAsync(message, cts.Token);
             await response.Content.CopyToAsync(Stream.Null, cts.Token);
             error = (int)response.StatusCode >= 500;

@@ -13,35 +13,45 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
     // Timeout sources are pooled: a linked source per request costs more than the rest of the routing decision.
     private readonly System.Collections.Concurrent.ConcurrentQueue<CancellationTokenSource> _timeouts = new();
 
-    public async Task ForwardAsync(HttpContext context, DeploymentRoute route, IncomingRequest request)
+    public async Task ForwardAsync(HttpContext context, DeploymentRoute route, IncomingRequest request, long maxBodyBytes)
     {
         var started = Stopwatch.GetTimestamp();
-        var error = true;
+        var outcome = Outcome.Error;
         try
         {
-            error = await ForwardCoreAsync(context, route, request);
+            outcome = await ForwardCoreAsync(context, route, request, maxBodyBytes);
         }
         finally
         {
-            route.Stats.RecordRequest(Stopwatch.GetElapsedTime(started).TotalMilliseconds, error);
+            // A client's fault (bad body, hang-up) says nothing about the deployment: it counts neither as a request
+            // nor as an error, so a stream of bad requests cannot fail a rollout's error-rate or latency check.
+            if (outcome != Outcome.ClientFault)
+                route.Stats.RecordRequest(Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome == Outcome.Error);
         }
     }
 
-    /// <returns>True when the request counts as an error (5xx or no answer).</returns>
-    private async Task<bool> ForwardCoreAsync(HttpContext context, DeploymentRoute route, IncomingRequest request)
+    /// <summary>How one forwarded request ended, as the deployment's stats see it.</summary>
+    private enum Outcome { Ok, Error, ClientFault }
+
+    private async Task<Outcome> ForwardCoreAsync(HttpContext context, DeploymentRoute route, IncomingRequest request, long maxBodyBytes)
     {
         var instance = route.NextHealthy();
         if (instance is null)
         {
             await RouterResponses.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
                 $"Deployment '{route.Name}' has no healthy instance.");
-            return true;
+            return Outcome.Error;
         }
         var timeout = _timeouts.TryDequeue(out var pooled) ? pooled : new CancellationTokenSource();
         timeout.CancelAfter(route.TimeoutMs);
         try
         {
-            return await SendAndCopyAsync(context, route, request, instance, timeout);
+            return await SendAndCopyAsync(context, route, request, instance, timeout, maxBodyBytes);
+        }
+        catch (Exception e) when (RouterResponses.ClientFault(e) is { } bad)
+        {
+            await RouterResponses.ClientFaultAsync(context, bad, maxBodyBytes);
+            return Outcome.ClientFault;
         }
         finally
         {
@@ -50,16 +60,23 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
         }
     }
 
-    private async Task<bool> SendAndCopyAsync(HttpContext context, DeploymentRoute route, IncomingRequest request, InstanceState instance, CancellationTokenSource timeout)
+    private async Task<Outcome> SendAndCopyAsync(HttpContext context, DeploymentRoute route, IncomingRequest request, InstanceState instance,
+        CancellationTokenSource timeout, long maxBodyBytes)
     {
         HttpResponseMessage? response = null;
         for (var attempt = 0; response is null; attempt++)
         {
-            using var message = request.ToMessage(instance.Address);
+            using var message = request.ToMessage(instance.Address, route.InstanceSecret);
             try
             {
                 response = await client.SendAsync(message, timeout.Token);
                 instance.RecordSuccess();
+            }
+            catch (HttpRequestException e) when (RouterResponses.ClientFault(e) is { } bad)
+            {
+                // The client's body was bad (chunked encoding, over the limit): not the instance's failure.
+                await RouterResponses.ClientFaultAsync(context, bad, maxBodyBytes);
+                return Outcome.ClientFault;
             }
             catch (HttpRequestException e) when (!timeout.IsCancellationRequested)
             {
@@ -69,7 +86,7 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
                 {
                     await RouterResponses.ErrorAsync(context, StatusCodes.Status502BadGateway,
                         $"Deployment '{route.Name}' did not answer: {e.Message}");
-                    return true;
+                    return Outcome.Error;
                 }
                 route.Stats.RecordRetry();
                 instance = other;
@@ -78,7 +95,7 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
             {
                 await RouterResponses.ErrorAsync(context, StatusCodes.Status504GatewayTimeout,
                     $"Deployment '{route.Name}' did not answer within {route.TimeoutMs} ms.");
-                return true;
+                return Outcome.Error;
             }
         }
 
@@ -95,10 +112,11 @@ internal sealed class ProxyForwarder(HttpMessageInvoker client)
             catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
             {
                 // The status line is gone already: the only honest signal left is to abort the connection.
+                var clientGone = context.RequestAborted.IsCancellationRequested; // checked before Abort, which sets it
                 context.Abort();
-                return true;
+                return clientGone ? Outcome.ClientFault : Outcome.Error;
             }
-            return status >= 500;
+            return status >= 500 ? Outcome.Error : Outcome.Ok;
         }
     }
 }

@@ -9,13 +9,14 @@ namespace MlPipelines.Endpoints.Routing;
 /// </summary>
 internal sealed class RouteTable
 {
-    private RouteTable(string endpoint, bool requireKey, string primary, string secondary,
+    private RouteTable(string endpoint, bool requireKey, string primary, string secondary, long maxBodyBytes,
         FrozenDictionary<string, DeploymentRoute> deployments, DeploymentRoute[] slots, (DeploymentRoute Route, int Percent)[] mirrors)
     {
         Endpoint = endpoint;
         RequireKey = requireKey;
         PrimaryKey = primary;
         SecondaryKey = secondary;
+        MaxBodyBytes = maxBodyBytes;
         Deployments = deployments;
         Slots = slots;
         Mirrors = mirrors;
@@ -26,6 +27,7 @@ internal sealed class RouteTable
     public bool RequireKey { get; }
     public string PrimaryKey { get; }
     public string SecondaryKey { get; }
+    public long MaxBodyBytes { get; }
     public FrozenDictionary<string, DeploymentRoute> Deployments { get; }
     /// <summary>100 slots, one per traffic percent (empty when all traffic is 0): picking is one random index.</summary>
     public DeploymentRoute[] Slots { get; }
@@ -39,7 +41,7 @@ internal sealed class RouteTable
         foreach (var d in config.Deployments)
         {
             var states = d.Instances.Select(a => instances.GetOrAdd(a.TrimEnd('/'), key => new InstanceState(key))).ToArray();
-            routes[d.Name] = new DeploymentRoute(d.Name, states, stats.GetOrAdd(d.Name, _ => new DeploymentStats()), d.TimeoutMs);
+            routes[d.Name] = new DeploymentRoute(d.Name, states, stats.GetOrAdd(d.Name, _ => new DeploymentStats()), d.TimeoutMs, d.InstanceSecret);
         }
         var slots = new List<DeploymentRoute>(100);
         foreach (var (name, pct) in config.Traffic.OrderBy(t => t.Key, StringComparer.Ordinal))
@@ -47,7 +49,7 @@ internal sealed class RouteTable
         var mirrors = config.Mirror.Where(m => m.Value > 0 && routes.ContainsKey(m.Key))
             .OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (routes[m.Key], m.Value)).ToArray();
         return new RouteTable(config.Name, !string.Equals(config.AuthMode, "none", StringComparison.OrdinalIgnoreCase),
-            config.PrimaryKey, config.SecondaryKey, routes.ToFrozenDictionary(StringComparer.Ordinal), slots.ToArray(), mirrors);
+            config.PrimaryKey, config.SecondaryKey, config.MaxRequestBodyBytes, routes.ToFrozenDictionary(StringComparer.Ordinal), slots.ToArray(), mirrors);
     }
 
     /// <summary>A deployment by weight, or null when no deployment has traffic.</summary>
@@ -56,7 +58,7 @@ internal sealed class RouteTable
 }
 
 /// <summary>One deployment inside a routing snapshot: its instances (shared health state), stats and timeout.</summary>
-internal sealed class DeploymentRoute(string name, InstanceState[] instances, DeploymentStats stats, int timeoutMs)
+internal sealed class DeploymentRoute(string name, InstanceState[] instances, DeploymentStats stats, int timeoutMs, string? instanceSecret = null)
 {
     private int _next = -1;
 
@@ -64,6 +66,8 @@ internal sealed class DeploymentRoute(string name, InstanceState[] instances, De
     public InstanceState[] Instances { get; } = instances;
     public DeploymentStats Stats { get; } = stats;
     public int TimeoutMs { get; } = timeoutMs;
+    /// <summary>Sent to every instance of the deployment; instances answer 401 without it.</summary>
+    public string? InstanceSecret { get; } = instanceSecret;
 
     /// <summary>Next healthy instance round-robin, skipping <paramref name="exclude"/>; null when none is healthy.</summary>
     public InstanceState? NextHealthy(InstanceState? exclude = null)

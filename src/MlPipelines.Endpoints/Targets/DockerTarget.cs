@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MlPipelines.Containers;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
+using MlPipelines.Endpoints.Local;
 using MlPipelines.Endpoints.Services;
 
 namespace MlPipelines.Endpoints.Targets;
@@ -26,6 +27,8 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
             .FirstOrDefault(i => i.Model == record.Model && i.ModelVersion == record.ModelVersion && i.State is "built" or "pushed")?.Tag
             ?? throw MlpException.Invalid($"No built image of model '{record.Model}:{record.ModelVersion}' for the docker target; build one first (mlp image build) or pass --image TAG.");
         using var engine = await ConnectAsync(ct);
+        var secret = InstanceSecrets.New(); // read by the daemon's router from the 0600 file; given to containers by env only
+        InstanceSecrets.Save(context.Paths.InstanceSecret(record.Endpoint, record.Name), secret);
         var instances = new List<DeploymentInstance>();
         try
         {
@@ -36,7 +39,8 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
                 var id = await engine.CreateContainerAsync(new ContainerSpec
                 {
                     Image = image, Name = name, PublishPort = ContainerPort,
-                    Env = [$"MLP_TIMEOUT_MS={record.RequestTimeoutMs}", $"MLP_MAX_CONCURRENCY={record.MaxConcurrentRequests}"],
+                    Env = [$"MLP_TIMEOUT_MS={record.RequestTimeoutMs}", $"MLP_MAX_CONCURRENCY={record.MaxConcurrentRequests}",
+                        $"{Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable}={secret}"],
                 }, ct);
                 instances.Add(new DeploymentInstance($"{record.Name}-{i}", "", null, id, 0, null));
                 await engine.StartContainerAsync(id, ct);
@@ -65,6 +69,7 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
         using (var engine = await ConnectAsync(ct))
             foreach (var i in deployment.Instances.Where(i => i.ContainerId is not null))
                 await engine.RemoveContainerAsync(i.ContainerId!, ct);
+        File.Delete(context.Paths.InstanceSecret(deployment.Endpoint, deployment.Name));
         context.Store.DeleteDeployment(deployment.Endpoint, deployment.Name);
     }
 

@@ -9,7 +9,9 @@ public static class ServingHostLaunch
     /// <summary>Environment variable pointing at <c>MlPipelines.Serving.dll</c> or its folder.</summary>
     public const string HostVariable = "MLP_SERVING_HOST";
 
-    /// <summary>The spec for one deployment; instances listen on <c>127.0.0.1:{port}</c> without keys (the router checks them).</summary>
+    /// <summary>The spec for one deployment; instances listen on <c>127.0.0.1:{port}</c> without keys (the router checks them).
+    /// The spec holds no secret: the daemon gives each instance its deployment's internal secret in
+    /// <c>MLP_INSTANCE_SECRET</c> when it starts it (<see cref="InstanceSecrets"/>).</summary>
     public static LaunchSpec Create(DeploymentPlan plan)
     {
         var python = plan.Scorer.Kind == "python";

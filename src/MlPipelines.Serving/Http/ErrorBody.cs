@@ -21,10 +21,12 @@ internal sealed partial class HostJson : JsonSerializerContext;
 
 internal static class Responses
 {
+    /// <summary>Writes <c>{"error":…,"correlationId":…}</c>; the id is the client's <c>x-request-id</c> (escaped) or a new one.</summary>
     public static Task WriteErrorAsync(HttpContext ctx, int status, string error, string? correlationId = null)
     {
+        correlationId ??= CorrelationId(ctx);
         ctx.Response.StatusCode = status;
-        if (correlationId is not null) ctx.Response.Headers["x-request-id"] = correlationId;
+        ctx.Response.Headers["x-request-id"] = correlationId;
         return WriteJsonAsync(ctx, JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(error, correlationId), HostJson.Default.ErrorBody));
     }
 
@@ -40,4 +42,17 @@ internal static class Responses
         ctx.Response.ContentLength = utf8Json.Length;
         return ctx.Response.Body.WriteAsync(utf8Json).AsTask();
     }
+
+    /// <summary>The request's correlation id: the client's <c>x-request-id</c> (≤ 128 chars, control characters escaped
+    /// so it cannot forge log lines) or a new one.</summary>
+    public static string CorrelationId(HttpContext ctx)
+    {
+        if (ctx.Items.TryGetValue(CorrelationKey, out var known) && known is string id) return id;
+        id = ctx.Request.Headers["x-request-id"] is { Count: 1 } given && given[0]!.Length is > 0 and <= 128
+            ? LogText.Escape(given[0]!) : Guid.NewGuid().ToString("n");
+        ctx.Items[CorrelationKey] = id;
+        return id;
+    }
+
+    private const string CorrelationKey = "mlp.correlationId";
 }

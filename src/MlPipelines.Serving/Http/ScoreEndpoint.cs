@@ -15,20 +15,15 @@ internal sealed class ScoreEndpoint(
     public async Task HandleAsync(HttpContext ctx)
     {
         var start = Stopwatch.GetTimestamp();
-        var inFlight = metrics.Enter();
         int status;
         try
         {
-            status = inFlight > options.MaxConcurrency ? await RejectBusyAsync(ctx) : await ProcessAsync(ctx);
+            status = await ProcessAsync(ctx);
         }
         catch (BadHttpRequestException e)
         {
             status = e.StatusCode;
-            if (!ctx.Response.HasStarted) await Responses.WriteErrorAsync(ctx, status, e.StatusCode == 413 ? TooLarge : e.Message);
-        }
-        finally
-        {
-            metrics.Leave();
+            if (!ctx.Response.HasStarted) await Responses.WriteErrorAsync(ctx, status, e.StatusCode == 413 ? TooLarge : e.Message, CorrelationId(ctx));
         }
         metrics.Record(status, start);
     }
@@ -72,6 +67,21 @@ internal sealed class ScoreEndpoint(
             return await Fail(ctx, 400, "Invalid JSON: " + e.Message);
         }
 
+        // A slot is taken only now that the whole body is here: slow uploads cannot starve the scorer.
+        try
+        {
+            return metrics.Enter() > options.MaxConcurrency ? await RejectBusyAsync(ctx) : await ScoreAsync(ctx, doc, body);
+        }
+        finally
+        {
+            metrics.Leave();
+            doc.Dispose();
+        }
+    }
+
+    private async Task<int> ScoreAsync(HttpContext ctx, JsonDocument doc, byte[] body)
+    {
+
         // Whoever claims the response first answers: the scorer with its result, or the timer with 504. The timer can
         // answer while a synchronous scorer still blocks this thread, so a hung scorer never hangs the client.
         var race = new TimeoutRace(ctx, options.TimeoutMs, this);
@@ -82,6 +92,12 @@ internal sealed class ScoreEndpoint(
             ctx.Response.StatusCode = 200;
             await Responses.WriteJsonAsync(ctx, result);
             return 200;
+        }
+        catch (ScoringException e) when (e.Failure == ScoringFailure.InputError)
+        {
+            if (!race.TryClaim()) return await race.TimedOutAsync();
+            await Responses.WriteErrorAsync(ctx, 400, e.Message, CorrelationId(ctx));
+            return 400;
         }
         catch (ScoringException e)
         {
@@ -109,7 +125,6 @@ internal sealed class ScoreEndpoint(
         finally
         {
             race.Dispose();
-            doc.Dispose();
         }
     }
 
@@ -164,12 +179,11 @@ internal sealed class ScoreEndpoint(
 
     private static async Task<int> Fail(HttpContext ctx, int status, string message)
     {
-        await Responses.WriteErrorAsync(ctx, status, message);
+        await Responses.WriteErrorAsync(ctx, status, message, CorrelationId(ctx));
         return status;
     }
 
-    private static string CorrelationId(HttpContext ctx) =>
-        ctx.Request.Headers["x-request-id"] is { Count: 1 } given && given[0]!.Length <= 128 ? given[0]! : Guid.NewGuid().ToString("n");
+    private static string CorrelationId(HttpContext ctx) => Responses.CorrelationId(ctx);
 
     /// <summary>Reads the whole body into an array owned by this request (JsonDocument keeps referring to it), or null when over the limit.</summary>
     private static async ValueTask<byte[]?> ReadBodyAsync(PipeReader reader, long limit)

@@ -41,6 +41,11 @@ internal sealed class DotnetScoringBackend(string assemblyPath, string? typeName
         {
             return ValueTask.FromResult<ReadOnlyMemory<byte>>(JsonSerializer.SerializeToUtf8Bytes(scorer.Score(input.RootElement), json));
         }
+        catch (Exception e) when (e is ScoringInputException or ArgumentException)
+        {
+            // The caller's mistake, in the scorer's words: a 400, not a deployment error.
+            throw new ScoringException(ScoringFailure.InputError, e.Message, e);
+        }
         catch (Exception e)
         {
             throw new ScoringException(ScoringFailure.ScorerError, $"{scorer.GetType().FullName}.Score failed: {e}", e);

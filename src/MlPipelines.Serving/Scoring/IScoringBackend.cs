@@ -14,9 +14,10 @@ internal interface IScoringBackend : IAsyncDisposable
 }
 
 /// <summary>Why scoring failed, mapped to an HTTP status by the endpoint.</summary>
-internal enum ScoringFailure { ScorerError, WorkerCrashed, Timeout, NotReady }
+internal enum ScoringFailure { ScorerError, WorkerCrashed, Timeout, NotReady, InputError }
 
-/// <summary>A scoring failure; <see cref="Exception.Message"/> is for the log, never the response.</summary>
+/// <summary>A scoring failure; <see cref="Exception.Message"/> is for the log, never the response — except for
+/// <see cref="ScoringFailure.InputError"/>, whose message is the scorer's own answer to the caller.</summary>
 internal sealed class ScoringException(ScoringFailure failure, string message, Exception? inner = null) : Exception(message, inner)
 {
     public ScoringFailure Failure { get; } = failure;

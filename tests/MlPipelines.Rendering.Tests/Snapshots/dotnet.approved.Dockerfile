@@ -21,4 +21,6 @@ LABEL org.opencontainers.image.title="iris" \
       io.mlpipelines.scorer="dotnet" \
       team="fraud"
 EXPOSE 8080
+# Not root: uid 1654 is the .NET images' "app" user; numeric, so it also works where no such user exists.
+USER 1654:1654
 ENTRYPOINT ["dotnet", "/app/host/MlPipelines.Serving.dll"]

@@ -28,4 +28,6 @@ LABEL org.opencontainers.image.title="iris" \
       io.mlpipelines.model.hash="ab12cd34" \
       io.mlpipelines.scorer="python"
 EXPOSE 8080
+# Not root: uid 1654 is the .NET images' "app" user; numeric, so it also works where no such user exists.
+USER 1654:1654
 ENTRYPOINT ["/usr/share/dotnet/dotnet", "/app/host/MlPipelines.Serving.dll"]
