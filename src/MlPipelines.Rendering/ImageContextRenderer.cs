@@ -32,14 +32,19 @@ public static class ImageContextRenderer
             hb.RegisterTemplate(Path.GetFileNameWithoutExtension(partial), templates.Load(partial).Text);
 
         var dockerfileTemplate = DockerfileTemplate(request.Scorer);
-        var (dockerfileText, dockerfileOrigin) = templates.Load(dockerfileTemplate);
-        var (ignoreText, ignoreOrigin) = templates.Load("scoring/.dockerignore.hbs");
+        var (dockerfileText, _) = templates.Load(dockerfileTemplate);
+        var (ignoreText, _) = templates.Load("scoring/.dockerignore.hbs");
         var data = TemplateData(request, dockerfileTemplate);
         return new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["Dockerfile"] = hb.Compile(dockerfileText)(data),
             [".dockerignore"] = hb.Compile(ignoreText)(data),
-            ["image.json"] = ImageJson(request, new() { [dockerfileTemplate] = dockerfileOrigin, ["scoring/.dockerignore.hbs"] = ignoreOrigin }),
+            // Templates are identified by their content, never by where they were found: the same text renders the same tag
+            // whether it came from the built-in set or from a ./templates folder (or another working directory).
+            ["image.json"] = ImageJson(request, new()
+            {
+                [dockerfileTemplate] = TemplateHash(dockerfileText), ["scoring/.dockerignore.hbs"] = TemplateHash(ignoreText),
+            }),
         };
     }
 
@@ -126,6 +131,8 @@ public static class ImageContextRenderer
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
+
+    private static string TemplateHash(string text) => "sha256:" + ContentHash.OfText(text.ReplaceLineEndings("\n"));
 
     private static string Kind(ImageScorerKind k) => k == ImageScorerKind.Python ? "python" : "dotnet";
 
