@@ -13,7 +13,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly LaunchSpec _spec;
-    private readonly string _logPath, _workDir;
+    private readonly string _logPath, _workDir, _pidPath;
     private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -23,6 +23,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         Id = id;
         _spec = spec;
         _logPath = logPath;
+        _pidPath = Path.ChangeExtension(logPath, ".pid");
         _workDir = workDir;
         _http = http;
         Port = preferredPort > 0 ? preferredPort : FreePort();
@@ -45,7 +46,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         var backoff = MinBackoff;
         for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
-            Process? process = null;
+            InstanceGuard.Started? started = null;
             try
             {
                 if (attempt > 0)
@@ -54,20 +55,21 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                     Restarts++;
                     LastRestartAt = DateTimeOffset.UtcNow;
                 }
-                var started = Stopwatch.StartNew();
-                process = Start();
+                var life = Stopwatch.StartNew();
+                started = Start();
+                var process = started.Guard;
                 if (await WaitReadyAsync(process)) { Ready = true; EverReady = true; FailedStarts = 0; }
                 else
                 {
                     FailedStarts++;
                     LastError = $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms; see {_logPath}";
-                    Kill(process);
+                    InstanceGuard.Kill(started);
                     Port = FreePort(); // the port may be what failed
                 }
                 await process.WaitForExitAsync(_stop.Token);
                 Ready = false;
-                if (EverReady) LastError = $"instance {Id} (pid {process.Id}) exited with code {process.ExitCode}; see {_logPath}";
-                backoff = started.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                if (EverReady) LastError = $"instance {Id} (pid {started.InstancePid}) exited with code {process.ExitCode}; see {_logPath}";
+                backoff = life.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -81,31 +83,26 @@ internal sealed class SupervisedInstance : IAsyncDisposable
             finally
             {
                 // Only this loop owns the process object: stopping kills it here, before it is disposed.
-                if (process is not null)
+                if (started is not null)
                 {
-                    if (_stop.IsCancellationRequested) Kill(process);
-                    process.Dispose();
+                    if (_stop.IsCancellationRequested) InstanceGuard.Kill(started);
+                    started.Guard.Dispose();
                 }
             }
         }
         Ready = false;
+        File.Delete(_pidPath);
     }
 
-    private Process Start()
+    private InstanceGuard.Started Start()
     {
         File.AppendAllText(_logPath, $"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}{Environment.NewLine}");
-        // sh only sets up redirection and then execs, so the pid is the scoring host's own.
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _spec.WorkingDirectory ?? _workDir };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$MLP_INSTANCE_LOG\" 2>&1 </dev/null");
-        psi.ArgumentList.Add(_spec.FileName);
-        foreach (var a in _spec.ArgumentsFor(Port)) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in _spec.Environment) psi.Environment[k] = v;
-        psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
-        psi.Environment["MLP_INSTANCE_ID"] = Id;
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
-        ProcessId = process.Id;
-        return process;
+        // Under a guard: the instance dies with this daemon even when the daemon is killed with SIGKILL.
+        var environment = new Dictionary<string, string>(_spec.Environment) { ["MLP_INSTANCE_LOG"] = _logPath, ["MLP_INSTANCE_ID"] = Id };
+        var started = InstanceGuard.Start(_spec.FileName, _spec.ArgumentsFor(Port), _spec.WorkingDirectory ?? _workDir, _logPath, environment);
+        ProcessId = started.InstancePid;
+        InstancePidFile.Write(_pidPath, started.InstancePid);
+        return started;
     }
 
     private async Task<bool> WaitReadyAsync(Process process)
@@ -127,19 +124,6 @@ internal sealed class SupervisedInstance : IAsyncDisposable
             await Task.Delay(100, _stop.Token);
         }
         return false;
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
     }
 
     private static int FreePort()
