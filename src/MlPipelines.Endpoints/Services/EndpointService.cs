@@ -79,6 +79,7 @@ public sealed class EndpointService(EndpointsContext context)
             _ => throw MlpException.Invalid($"Unknown key '{which}'; expected 'primary' or 'secondary'."),
         };
         context.Store.SaveEndpoint(endpoint);
+        Targets.KubernetesTarget.RenderIfUsed(context, name); // the pods read the keys from the rendered Secret
         await context.DaemonClient.ReconcileAsync(ct);
         return endpoint;
     }
