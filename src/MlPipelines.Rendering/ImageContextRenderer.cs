@@ -32,14 +32,16 @@ public static class ImageContextRenderer
             hb.RegisterTemplate(Path.GetFileNameWithoutExtension(partial), templates.Load(partial).Text);
 
         var dockerfileTemplate = DockerfileTemplate(request.Scorer);
-        var (dockerfileText, dockerfileOrigin) = templates.Load(dockerfileTemplate);
-        var (ignoreText, ignoreOrigin) = templates.Load("scoring/.dockerignore.hbs");
+        var dockerfileText = templates.Load(dockerfileTemplate).Text;
+        var ignoreText = templates.Load("scoring/.dockerignore.hbs").Text;
         var data = TemplateData(request, dockerfileTemplate);
         return new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["Dockerfile"] = hb.Compile(dockerfileText)(data),
             [".dockerignore"] = hb.Compile(ignoreText)(data),
-            ["image.json"] = ImageJson(request, new() { [dockerfileTemplate] = dockerfileOrigin, ["scoring/.dockerignore.hbs"] = ignoreOrigin }),
+            // No template origin ("user"/"built-in") or path here: the rendered files are the content, so the same text renders
+            // the same tag whether it came from the built-in set or from a ./templates folder (or another working directory).
+            ["image.json"] = ImageJson(request),
         };
     }
 
@@ -95,7 +97,7 @@ public static class ImageContextRenderer
         ["template"] = template,
     };
 
-    private static string ImageJson(ImageContextRequest r, SortedDictionary<string, string> templates)
+    private static string ImageJson(ImageContextRequest r)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -119,9 +121,6 @@ public static class ImageContextRenderer
             w.WriteString("host", "host/" + HostAssembly);
             w.WriteNumber("port", r.Port);
             w.WriteBoolean("signature", r.SignatureJson is not null);
-            w.WriteStartObject("templates");
-            foreach (var (path, origin) in templates) w.WriteString(path, origin);
-            w.WriteEndObject();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";

@@ -31,6 +31,51 @@ public sealed class RolloutTests
     }
 
     [Fact]
+    public async Task Rollout_NoSmokeRequestGiven_UsesSampleInputRecordedWithModel()
+    {
+        await using var ws = new EndpointWorkspace();
+        ws.AddModel("iris");
+        File.WriteAllText(Path.Combine(ws.Root, "models", "iris", "1", "input_example.json"), """{"data":[[5.1,3.5,1.4,0.2]]}""");
+        await ws.Endpoints_.CreateAsync("iris");
+
+        var result = await new RolloutService(ws.Context).RunAsync(new RolloutOptions
+        {
+            Deployment = new NewDeployment { Endpoint = "iris", Name = "blue", Model = "iris:1" }, Stages = [100], StageDuration = TimeSpan.Zero,
+        });
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Contains(result.Steps, s => s.Contains("sample input recorded with model iris:1", StringComparison.Ordinal));
+        Assert.Contains(result.Steps, s => s.StartsWith("smoke test passed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rollout_ModelWithoutSampleAndNoSmokeRequest_SaysSmokeTestSkipped()
+    {
+        await using var ws = new EndpointWorkspace();
+        ws.AddModel("iris");
+        await ws.Endpoints_.CreateAsync("iris");
+
+        var result = await new RolloutService(ws.Context).RunAsync(new RolloutOptions
+        {
+            Deployment = new NewDeployment { Endpoint = "iris", Name = "blue", Model = "iris:1" }, Stages = [100], StageDuration = TimeSpan.Zero,
+        });
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Contains(result.Steps, s => s.StartsWith("no smoke test", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SampleInput_SignatureWithExample_ReturnsExample()
+    {
+        var model = new Core.Registry.ModelVersion
+        {
+            Name = "iris", Version = 1, Hash = "h", Files = [], Lineage = new(), CreatedAt = DateTimeOffset.UtcNow,
+            SignatureJson = """{"inputs":[],"inputExample":{"data":[[1,2]]}}""",
+        };
+        Assert.Equal("""{"data":[[1,2]]}""", SampleInput.Find(Directory.CreateTempSubdirectory().FullName, model));
+    }
+
+    [Fact]
     public async Task Rollout_HealthyNewDeployment_ShiftsInStagesAndRecordsEachChange()
     {
         await using var ws = new EndpointWorkspace();

@@ -96,6 +96,24 @@ public sealed class ImageServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task BuildAsync_NoEngineAfterBuilt_KeepsBuiltRecord()
+    {
+        _ws.RegisterSumModel();
+        using var ws = _ws.Open();
+        var service = new ImageService(ws, DockerEndpoint.Parse(ImageWorkspace.NoEngine));
+        var first = await service.BuildAsync(ModelRef.Parse("sum@champion"));
+        ws.Images.Save(first.Record with { State = "built", Digest = "sha256:feed" }); // as a build with an engine records it
+
+        var again = await service.BuildAsync(ModelRef.Parse("sum@champion"));
+
+        Assert.Equal(ImageBuildOutcome.Rendered, again.Outcome);
+        Assert.Contains("stays recorded as built", again.Message);
+        var record = ws.Images.Find(first.Context.Tag)!;
+        Assert.Equal("built", record.State);
+        Assert.Equal("sha256:feed", record.Digest);
+    }
+
+    [Fact]
     public void Render_ScorePyModel_PythonImageWithDotnetRuntimeFromWorkspaceSetting()
     {
         var dir = Directory.CreateDirectory(Path.Combine(_ws.Root, "py")).FullName;

@@ -93,8 +93,27 @@ public sealed class ImageContextRendererTests
         File.WriteAllText(Path.Combine(user, "scoring", "partials", "labels.hbs"), "LABEL custom=\"{{model.version}}\"");
         var text = ImageContextRenderer.RenderText(RenderFixture.Dotnet() with { UserTemplatesDirectory = user });
         Assert.Equal("FROM mcr.microsoft.com/dotnet/aspnet:10.0\n# custom for iris\nLABEL custom=\"3\"", text["Dockerfile"]);
-        Assert.Contains("\"scoring/dotnet/Dockerfile.hbs\": \"user\"", text["image.json"]);
-        Assert.Contains("\"scoring/.dockerignore.hbs\": \"built-in\"", text["image.json"]);
+        Assert.DoesNotContain("built-in", text["image.json"]);
+        Assert.DoesNotContain("\"user\"", text["image.json"]);
+    }
+
+    [Fact]
+    public void RenderImageContext_UserTemplatesIdenticalToBuiltIn_SameTagAsBuiltIn()
+    {
+        // A ./templates folder holding copies of the built-in templates (e.g. rendering from another folder) is the same content.
+        var user = RenderFixture.NewDir("mlp-user-templates-");
+        foreach (var name in typeof(ImageContextRenderer).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("templates/scoring/", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(user, name["templates/".Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var from = typeof(ImageContextRenderer).Assembly.GetManifestResourceStream(name)!;
+            using var to = File.Create(target);
+            from.CopyTo(to);
+        }
+        var root = RenderFixture.NewDir("mlp-render-");
+        var builtIn = ImageContextRenderer.RenderImageContext(RenderFixture.Dotnet(root), RenderFixture.NewDir("mlp-ctx-"));
+        var copied = ImageContextRenderer.RenderImageContext(RenderFixture.Dotnet(root) with { UserTemplatesDirectory = user }, RenderFixture.NewDir("mlp-ctx-"));
+        Assert.Equal(builtIn.Tag, copied.Tag);
     }
 
     [Fact]

@@ -26,8 +26,12 @@ internal static class DeploymentCommands
         var image = new Option<string?>("--image") { Description = "Image for docker/kubernetes (default: the image built for the model)." };
         var rollout = new Option<string?>("--rollout") { Description = "Safe rollout stages, e.g. 10,50,100: traffic moves in stages with checks and automatic rollback." };
         var stage = new Option<int>("--stage-seconds") { Description = "Observation time per rollout stage.", DefaultValueFactory = _ => 30 };
+        var smoke = new Option<string?>("--smoke-request")
+        {
+            Description = "Rollout smoke test body, JSON or @FILE, sent through the pinned header before traffic moves (default: the sample input recorded with the model, e.g. its input_example.json).",
+        };
         return new Command("create", "Create a deployment at 0% traffic and wait until it is healthy (or roll it out with --rollout).")
-            .With(endpoint, name, model, target, instances, timeout, concurrency, image, rollout, stage).HandleAsync(async ctx =>
+            .With(endpoint, name, model, target, instances, timeout, concurrency, image, rollout, stage, smoke).HandleAsync(async ctx =>
         {
             using var ws = ctx.OpenWorkspace();
             var context = EndpointCliContext.Create(ws);
@@ -36,6 +40,8 @@ internal static class DeploymentCommands
                 Endpoint = ctx.Get(endpoint), Name = ctx.Get(name), Model = ctx.Get(model), Target = ctx.Get(target),
                 Instances = ctx.Get(instances), TimeoutMs = ctx.Get(timeout), MaxConcurrency = ctx.Get(concurrency), Image = ctx.Get(image),
             };
+            if (ctx.Get(smoke) is not null && ctx.Get(rollout) is null)
+                throw Core.Errors.MlpException.Invalid("--smoke-request applies to a rollout; add --rollout STAGES, e.g. --rollout 10,50,100.");
             if (ctx.Get(rollout) is { } stages)
             {
                 var result = await new RolloutService(context).RunAsync(new RolloutOptions
@@ -43,6 +49,7 @@ internal static class DeploymentCommands
                     Deployment = request,
                     Stages = stages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList(),
                     StageDuration = TimeSpan.FromSeconds(ctx.Get(stage)),
+                    SmokeRequest = SmokeBody(ctx.Get(smoke)),
                 }, ctx.Cancellation);
                 if (ctx.Output.IsJson) ctx.Output.JsonValue(result);
                 else { foreach (var s in result.Steps) ctx.Output.Line("  " + s); ctx.Output.Line(result.Message); }
@@ -54,6 +61,22 @@ internal static class DeploymentCommands
                 $"{(d.StatusReason is null ? "" : ": " + d.StatusReason)}. Send it traffic with 'mlp endpoint traffic {d.Endpoint} {d.Name}=100'.");
             return 0;
         });
+    }
+
+    /// <summary>The <c>--smoke-request</c> body: JSON as given, or the contents of the file after '@'; must parse as JSON.</summary>
+    private static string? SmokeBody(string? value)
+    {
+        if (value is null) return null;
+        string body;
+        if (value.StartsWith('@'))
+        {
+            var path = value[1..];
+            body = File.Exists(path) ? File.ReadAllText(path) : throw Core.Errors.MlpException.Invalid($"Smoke request file '{path}' does not exist.");
+        }
+        else body = value;
+        try { System.Text.Json.JsonDocument.Parse(body).Dispose(); }
+        catch (System.Text.Json.JsonException e) { throw Core.Errors.MlpException.Invalid($"--smoke-request is not valid JSON: {e.Message}"); }
+        return body;
     }
 
     private static Command BuildList()

@@ -19,7 +19,7 @@ public sealed class DaemonClient(string scratchDirectory)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(TimeSpan.FromSeconds(3));
-            using var response = await Http.GetAsync(state.AdminAddress + "/ping", cts.Token);
+            using var response = await Http.SendAsync(Request(HttpMethod.Get, state, "/ping"), cts.Token);
             return response.IsSuccessStatusCode ? state : null;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
@@ -54,7 +54,7 @@ public sealed class DaemonClient(string scratchDirectory)
     public async Task<bool> ReconcileAsync(CancellationToken ct = default)
     {
         if (await RunningAsync(ct) is not { } state) return false;
-        using var response = await Http.PostAsync(state.AdminAddress + "/reconcile", null, ct);
+        using var response = await Http.SendAsync(Request(HttpMethod.Post, state, "/reconcile"), ct);
         return response.IsSuccessStatusCode;
     }
 
@@ -63,7 +63,7 @@ public sealed class DaemonClient(string scratchDirectory)
     {
         var state = DaemonState.Load(_paths.DaemonState);
         if (state is null || !ProcessLiveness.IsAlive(state.Pid)) return false;
-        try { using var _ = await Http.PostAsync(state.AdminAddress + "/stop", null, ct); }
+        try { using var _ = await Http.SendAsync(Request(HttpMethod.Post, state, "/stop"), ct); }
         catch (HttpRequestException) { /* not answering: the group kill below handles it */ }
         var watch = Stopwatch.StartNew();
         while (ProcessLiveness.IsAlive(state.Pid) && watch.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(100, ct);
@@ -75,6 +75,14 @@ public sealed class DaemonClient(string scratchDirectory)
         }
         if (DaemonState.Load(_paths.DaemonState)?.Pid == state.Pid) File.Delete(_paths.DaemonState);
         return true;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, DaemonState state, string path)
+    {
+        var request = new HttpRequestMessage(method, state.AdminAddress + path);
+        if (AdminToken.Read(_paths.DaemonToken) is { } token)
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(AdminToken.Scheme, token);
+        return request;
     }
 
     private async Task<FileStream> LockAsync(CancellationToken ct)

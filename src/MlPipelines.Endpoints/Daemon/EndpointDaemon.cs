@@ -15,7 +15,8 @@ namespace MlPipelines.Endpoints.Daemon;
 /// <summary>
 /// The per-workspace endpoint daemon: hosts the routers of all endpoints and supervises local instances, reconciling
 /// from the workspace store every half second or when poked through its loopback admin API
-/// (<c>POST /reconcile</c>, <c>POST /stop</c>, <c>GET /status</c>). Runs until stopped or SIGTERM.
+/// (<c>POST /reconcile</c>, <c>POST /stop</c>, <c>GET /status</c>), which answers only requests carrying the
+/// token of <see cref="AdminToken"/> (401 otherwise). Runs until stopped or SIGTERM.
 /// </summary>
 public sealed class EndpointDaemon(IWorkspace workspace)
 {
@@ -34,7 +35,8 @@ public sealed class EndpointDaemon(IWorkspace workspace)
         var poke = new SemaphoreSlim(0);
         var waiters = new List<TaskCompletionSource>();
 
-        await using var admin = BuildAdmin(reconciler, () => stop.Cancel(), () =>
+        var token = AdminToken.Create(paths.DaemonToken);
+        await using var admin = BuildAdmin(token, reconciler, () => stop.Cancel(), () =>
         {
             var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (waiters) waiters.Add(tcs);
@@ -70,12 +72,19 @@ public sealed class EndpointDaemon(IWorkspace workspace)
         }
     }
 
-    private static WebApplication BuildAdmin(EndpointReconciler reconciler, Action stop, Func<Task> reconcile)
+    private static WebApplication BuildAdmin(string token, EndpointReconciler reconciler, Action stop, Func<Task> reconcile)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        // Every admin call needs the token from the 0600 file: another local user cannot stop or poke the daemon.
+        app.Use(async (http, next) =>
+        {
+            if (AdminToken.Matches(http.Request.Headers.Authorization.FirstOrDefault(), token)) { await next(http); return; }
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await http.Response.WriteAsJsonAsync(new { error = "the endpoint daemon's admin API needs the token in 'endpoints/daemon.token'" });
+        });
         app.MapGet("/ping", () => Results.Text("ok"));
         app.MapPost("/reconcile", async () => { await reconcile(); return Results.Text("ok"); });
         app.MapPost("/stop", () => { stop(); return Results.Text("stopping"); });

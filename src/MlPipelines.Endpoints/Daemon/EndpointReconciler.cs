@@ -21,6 +21,7 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
     /// <summary>Kills instance processes left behind by a daemon that died without cleaning up.</summary>
     public void KillLeftovers()
     {
+        InstancePidFile.KillAll(paths.Root);
         foreach (var d in store.ListDeployments().Where(d => d.Target == "local"))
             foreach (var i in d.Instances)
                 if (i.ProcessId is { } pid) ProcessLiveness.KillIfMatches(pid, i.Address);

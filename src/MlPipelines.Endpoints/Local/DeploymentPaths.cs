@@ -9,6 +9,9 @@ public sealed class DeploymentPaths(string scratchDirectory)
     /// <summary>The daemon's state file (pid and admin port).</summary>
     public string DaemonState => Path.Combine(Root, "daemon.json");
 
+    /// <summary>The secret of the daemon's admin API (mode 0600).</summary>
+    public string DaemonToken => Path.Combine(Root, "daemon.token");
+
     /// <summary>The daemon's own log.</summary>
     public string DaemonLog => Path.Combine(Root, "daemon.log");
 

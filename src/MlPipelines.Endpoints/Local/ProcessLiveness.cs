@@ -27,6 +27,24 @@ public static class ProcessLiveness
         catch (ArgumentException) { return false; }
     }
 
+    /// <summary>When the process started (clock ticks since boot, field 22 of <c>/proc/PID/stat</c>), or null when it is gone or not a live process.</summary>
+    public static long? StartTime(int pid)
+    {
+        if (pid <= 0 || !OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            // fields[0] is the state (field 3), so the start time (field 22) is fields[19].
+            if (fields.Length < 20 || fields[0] is "Z" or "X") return null;
+            return long.TryParse(fields[19], System.Globalization.CultureInfo.InvariantCulture, out var ticks) ? ticks : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The command line of a process ('' when unknown).</summary>
     public static string CommandLine(int pid)
     {

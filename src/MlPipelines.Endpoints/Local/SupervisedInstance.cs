@@ -14,7 +14,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly LaunchSpec _spec;
-    private readonly string _logPath, _workDir;
+    private readonly string _logPath, _workDir, _pidPath;
     private readonly RotatingLog _log;
     private readonly string? _secret;
     private readonly HttpClient _http;
@@ -28,6 +28,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         _spec = spec;
         _logPath = logPath;
         _log = new RotatingLog(logPath, spec.LogMaxBytes, spec.LogFiles);
+        _pidPath = Path.ChangeExtension(logPath, ".pid");
         _workDir = workDir;
         _http = http;
         Port = preferredPort > 0 ? preferredPort : FreePort();
@@ -50,7 +51,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         var backoff = MinBackoff;
         for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
-            Process? process = null;
+            InstanceGuard.Started? started = null;
             try
             {
                 if (attempt > 0)
@@ -59,20 +60,21 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                     Restarts++;
                     LastRestartAt = DateTimeOffset.UtcNow;
                 }
-                var started = Stopwatch.StartNew();
-                process = Start();
+                var life = Stopwatch.StartNew();
+                started = Start();
+                var process = started.Guard;
                 if (await WaitReadyAsync(process)) { Ready = true; EverReady = true; FailedStarts = 0; }
                 else
                 {
                     FailedStarts++;
                     LastError = $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms; see {_logPath}";
-                    Kill(process);
+                    InstanceGuard.Kill(started);
                     Port = FreePort(); // the port may be what failed
                 }
                 await process.WaitForExitAsync(_stop.Token);
                 Ready = false;
-                if (EverReady) LastError = $"instance {Id} (pid {process.Id}) exited with code {process.ExitCode}; see {_logPath}";
-                backoff = started.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                if (EverReady) LastError = $"instance {Id} (pid {started.InstancePid}) exited with code {process.ExitCode}; see {_logPath}";
+                backoff = life.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -86,38 +88,28 @@ internal sealed class SupervisedInstance : IAsyncDisposable
             finally
             {
                 // Only this loop owns the process object: stopping kills it here, before it is disposed.
-                if (process is not null)
+                if (started is not null)
                 {
-                    if (_stop.IsCancellationRequested) Kill(process);
-                    process.Dispose();
+                    if (_stop.IsCancellationRequested) InstanceGuard.Kill(started);
+                    started.Guard.Dispose();
                 }
             }
         }
         Ready = false;
+        File.Delete(_pidPath);
     }
 
-    private Process Start()
+    private InstanceGuard.Started Start()
     {
         _log.WriteLine($"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}");
-        // Output is pumped through the daemon into a capped, rotated log (a shell redirect would grow without bound).
-        var psi = new ProcessStartInfo(_spec.FileName)
-        {
-            UseShellExecute = false, WorkingDirectory = _spec.WorkingDirectory ?? _workDir,
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-        };
-        foreach (var a in _spec.ArgumentsFor(Port)) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in _spec.Environment) psi.Environment[k] = v;
-        psi.Environment["MLP_INSTANCE_LOG"] = _logPath;
-        psi.Environment["MLP_INSTANCE_ID"] = Id;
-        if (_secret is not null) psi.Environment[Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"'{_spec.FileName}' did not start");
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        ProcessId = process.Id;
-        return process;
+        // Under a guard: the instance dies with this daemon even when the daemon is killed with SIGKILL. Its output is
+        // pumped through the daemon into a capped, rotated log (a shell redirect would grow without bound).
+        var environment = new Dictionary<string, string>(_spec.Environment) { ["MLP_INSTANCE_LOG"] = _logPath, ["MLP_INSTANCE_ID"] = Id };
+        if (_secret is not null) environment[Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
+        var started = InstanceGuard.Start(_spec.FileName, _spec.ArgumentsFor(Port), _spec.WorkingDirectory ?? _workDir, _log.WriteLine, environment);
+        ProcessId = started.InstancePid;
+        InstancePidFile.Write(_pidPath, started.InstancePid);
+        return started;
     }
 
     private async Task<bool> WaitReadyAsync(Process process)
@@ -139,19 +131,6 @@ internal sealed class SupervisedInstance : IAsyncDisposable
             await Task.Delay(100, _stop.Token);
         }
         return false;
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
     }
 
     private static int FreePort()

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
+using MlPipelines.Endpoints.Local;
 using MlPipelines.Endpoints.Routing;
 
 namespace MlPipelines.Endpoints.Services;
@@ -78,6 +79,7 @@ public sealed class EndpointService(EndpointsContext context)
             _ => throw MlpException.Invalid($"Unknown key '{which}'; expected 'primary' or 'secondary'."),
         };
         context.Store.SaveEndpoint(endpoint);
+        Targets.KubernetesTarget.RenderIfUsed(context, name); // the pods read the keys from the rendered Secret
         await context.DaemonClient.ReconcileAsync(ct);
         return endpoint;
     }
@@ -122,8 +124,23 @@ public sealed class EndpointService(EndpointsContext context)
         }
     }
 
-    /// <summary>Stops the daemon with all routers and local instances; false when it was not running.</summary>
-    public Task<bool> StopAllAsync(CancellationToken ct = default) => context.DaemonClient.StopAsync(ct);
+    /// <summary>
+    /// Stops the daemon with all routers and local instances, then — whether or not the daemon was alive — every local
+    /// instance recorded in the workspace (pid and start time must match) and every docker container of its deployments.
+    /// False when nothing was running.
+    /// </summary>
+    public async Task<bool> StopAllAsync(CancellationToken ct = default)
+    {
+        var any = await context.DaemonClient.StopAsync(ct);
+        any |= InstancePidFile.KillAll(context.Paths.Root) > 0;
+        any |= await Targets.DockerContainers.StopAllAsync(context, ct) > 0;
+        foreach (var d in context.Store.ListDeployments().Where(d => d.Target is "local" or "docker" && d.Status is DeploymentStatus.Healthy or DeploymentStatus.Unhealthy))
+        {
+            try { context.Store.SaveDeployment(d with { Status = DeploymentStatus.Unhealthy, StatusReason = "endpoints stopped; run 'mlp endpoint start'" }); }
+            catch (MlpException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.Conflict) { /* deleted meanwhile */ }
+        }
+        return any;
+    }
 
     private async Task<string> RouterUrlAsync(EndpointRecord endpoint, CancellationToken ct)
     {

@@ -10,8 +10,9 @@ public sealed record RolloutOptions
     public required NewDeployment Deployment { get; init; }
     /// <summary>Traffic percentages of the new deployment, in order; the last should be 100.</summary>
     public IReadOnlyList<int> Stages { get; init; } = [10, 50, 100];
-    /// <summary>Request body sent through the pinned header before any traffic moves (null skips the smoke test).</summary>
-    public string? SmokeRequest { get; init; } = "{}";
+    /// <summary>Request body sent through the pinned header before any traffic moves; null uses the sample input recorded
+    /// with the model (<see cref="SampleInput"/>) and skips the smoke test (saying so) when the model records none.</summary>
+    public string? SmokeRequest { get; init; }
     /// <summary>Percent of live requests mirrored to the new deployment before the first stage (0: no mirror phase).</summary>
     public int MirrorPercent { get; init; }
     /// <summary>How long each stage (and the mirror phase) is observed before its check.</summary>
@@ -49,7 +50,8 @@ public sealed class RolloutService(EndpointsContext context)
         if (options.Stages.Count == 0 || options.Stages.Any(s => s is < 1 or > 100))
             throw MlpException.Invalid("Rollout stages must be percentages between 1 and 100, e.g. 10,50,100.");
 
-        try { await deployments.CreateAsync(options.Deployment, ct); }
+        Core.Endpoints.DeploymentRecord created;
+        try { created = await deployments.CreateAsync(options.Deployment, ct); }
         catch (MlpException e) when (e.Kind == ErrorKind.Failed)
         {
             steps.Add($"deployment '{name}' failed to start: {e.Message}");
@@ -59,7 +61,15 @@ public sealed class RolloutService(EndpointsContext context)
         }
         steps.Add($"deployment '{name}' is healthy at 0% traffic");
 
-        if (options.SmokeRequest is { } smoke)
+        var smoke = options.SmokeRequest;
+        if (smoke is null && context.Workspace.Models.Get(new Core.Registry.ModelRef(created.Model, created.ModelVersion, null)) is { } model)
+        {
+            smoke = SampleInput.Find(context.Paths.Model(endpoint.Name, name), model);
+            steps.Add(smoke is null
+                ? $"no smoke test: model {created.Model}:{created.ModelVersion} records no sample input ({string.Join(", ", SampleInput.FileNames)}) and no --smoke-request was given"
+                : $"smoke request: the sample input recorded with model {created.Model}:{created.ModelVersion}");
+        }
+        if (smoke is not null)
         {
             var answer = await endpoints.InvokeAsync(endpoint.Name, smoke, name, ct);
             if (answer.Status is < 200 or > 299)

@@ -19,7 +19,8 @@ public sealed record KubernetesOptions
 /// <summary>
 /// Renders an endpoint's Kubernetes manifests from <c>templates/kubernetes/*.hbs</c>: per deployment a Deployment and
 /// a Service, and one Gateway API HTTPRoute with weighted backendRefs (traffic), header matches (pinning) and
-/// RequestMirror filters (mirror). Pure: text in, text out, deterministic.
+/// RequestMirror filters (mirror), and for key-auth endpoints a Secret with the keys that the pods read as
+/// <c>MLP_SERVE_KEYS</c>. Pure: text in, text out, deterministic.
 /// </summary>
 public static class KubernetesManifests
 {
@@ -27,12 +28,26 @@ public static class KubernetesManifests
     private static readonly Lazy<HandlebarsTemplate<object, object>> DeploymentTemplate = new(() => Compile("deployment.yaml.hbs"));
     private static readonly Lazy<HandlebarsTemplate<object, object>> ServiceTemplate = new(() => Compile("service.yaml.hbs"));
     private static readonly Lazy<HandlebarsTemplate<object, object>> RouteTemplate = new(() => Compile("httproute.yaml.hbs"));
+    private static readonly Lazy<HandlebarsTemplate<object, object>> SecretTemplate = new(() => Compile("secret.yaml.hbs"));
+
+    /// <summary>File of the endpoint's key Secret (written only for key-auth endpoints).</summary>
+    public const string SecretFile = "keys.secret.yaml";
+
+    /// <summary>File of the endpoint's HTTPRoute.</summary>
+    public const string RouteFile = "httproute.yaml";
 
     /// <summary>File name → YAML text for the endpoint and its Kubernetes deployments.</summary>
     public static IReadOnlyDictionary<string, string> Render(EndpointRecord endpoint, IReadOnlyList<DeploymentRecord> deployments, KubernetesOptions options)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var ordered = deployments.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var secretName = endpoint.AuthMode == "key" ? ResourceName(endpoint.Name, "keys") : "";
+        if (secretName.Length > 0)
+            files[SecretFile] = SecretTemplate.Value(new Dictionary<string, object>
+            {
+                ["endpoint"] = endpoint.Name, ["namespace"] = options.Namespace, ["secretName"] = secretName,
+                ["keys"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{endpoint.PrimaryKey},{endpoint.SecondaryKey}")),
+            });
         foreach (var d in ordered)
         {
             var model = new Dictionary<string, object>
@@ -40,7 +55,7 @@ public static class KubernetesManifests
                 ["resourceName"] = ResourceName(endpoint.Name, d.Name), ["namespace"] = options.Namespace, ["endpoint"] = endpoint.Name,
                 ["deployment"] = d.Name, ["replicas"] = d.InstanceCount, ["model"] = d.Model, ["modelVersion"] = d.ModelVersion,
                 ["image"] = d.Image ?? options.DefaultImage.Replace("{model}", d.Model).Replace("{version}", d.ModelVersion.ToString()),
-                ["timeoutMs"] = d.RequestTimeoutMs, ["maxConcurrency"] = d.MaxConcurrentRequests,
+                ["timeoutMs"] = d.RequestTimeoutMs, ["maxConcurrency"] = d.MaxConcurrentRequests, ["keysSecret"] = secretName,
             };
             files[$"{d.Name}.deployment.yaml"] = DeploymentTemplate.Value(model);
             files[$"{d.Name}.service.yaml"] = ServiceTemplate.Value(model);
@@ -58,7 +73,7 @@ public static class KubernetesManifests
                 ["resourceName"] = ResourceName(endpoint.Name, d.Name), ["percent"] = endpoint.Mirror[d.Name],
             }).ToList(),
         };
-        files["httproute.yaml"] = RouteTemplate.Value(route);
+        files[RouteFile] = RouteTemplate.Value(route);
         return files;
     }
 

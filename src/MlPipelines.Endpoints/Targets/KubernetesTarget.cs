@@ -16,6 +16,8 @@ public sealed class KubernetesTarget(EndpointsContext context) : IDeploymentTarg
     /// <inheritdoc />
     public async Task<bool> ProvisionAsync(DeploymentPlan plan, CancellationToken ct)
     {
+        var image = ImageFor(context, plan.Record);
+        context.Store.SaveDeployment((context.Store.FindDeployment(plan.Record.Endpoint, plan.Record.Name) ?? plan.Record) with { Image = image });
         var folder = Render(context, plan.Record.Endpoint);
         var (applied, message) = await ApplyAsync(folder, ct);
         var record = context.Store.FindDeployment(plan.Record.Endpoint, plan.Record.Name) ?? plan.Record;
@@ -51,12 +53,44 @@ public sealed class KubernetesTarget(EndpointsContext context) : IDeploymentTarg
         return output;
     }
 
-    /// <summary>Re-renders (and applies, when possible) the manifests of an endpoint that has Kubernetes deployments, e.g. after a traffic change.</summary>
+    /// <summary>
+    /// The image a deployment runs: <c>--image</c>, else the image built for its model version (a pushed one first, since a
+    /// cluster pulls from a registry); Invalid when there is none.
+    /// </summary>
+    public static string ImageFor(EndpointsContext context, DeploymentRecord record)
+    {
+        if (record.Image is { } given) return given;
+        var built = context.Workspace.Images.List().Where(i => i.Model == record.Model && i.ModelVersion == record.ModelVersion && i.State is "built" or "pushed")
+            .OrderBy(i => i.State == "pushed" ? 0 : 1).ThenByDescending(i => i.CreatedAt).FirstOrDefault();
+        return built?.Tag ?? throw Core.Errors.MlpException.Invalid(
+            $"No built image of model '{record.Model}:{record.ModelVersion}' for the kubernetes target; build and push one first " +
+            $"(mlp image build {record.Model}:{record.ModelVersion} --push REGISTRY/REPO) or pass --image TAG.");
+    }
+
+    /// <summary>
+    /// Re-renders (and applies, when possible) the manifests of an endpoint that has Kubernetes deployments, e.g. after a
+    /// traffic change; when none is left, the endpoint's HTTPRoute and key Secret are removed so nothing points at a deleted deployment.
+    /// </summary>
     public static void RenderIfUsed(EndpointsContext context, string endpoint)
     {
-        if (context.Store.ListDeployments(endpoint).All(d => d.Target != "kubernetes")) return;
+        if (context.Store.ListDeployments(endpoint).All(d => d.Target != "kubernetes" || d.Status == DeploymentStatus.Deleting))
+        {
+            RemoveShared(context, endpoint);
+            return;
+        }
         var folder = Render(context, endpoint);
         _ = ApplyAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static void RemoveShared(EndpointsContext context, string endpoint)
+    {
+        var folder = Folder(context, endpoint);
+        foreach (var file in new[] { KubernetesManifests.RouteFile, KubernetesManifests.SecretFile }.Select(f => Path.Combine(folder, f)).Where(File.Exists))
+        {
+            if (CurrentContextAsync(CancellationToken.None).GetAwaiter().GetResult() is not null)
+                _ = KubectlAsync(CancellationToken.None, "delete", "--ignore-not-found", "-f", file).GetAwaiter().GetResult();
+            File.Delete(file);
+        }
     }
 
     private static string Folder(EndpointsContext context, string endpoint) =>
@@ -68,7 +102,12 @@ public sealed class KubernetesTarget(EndpointsContext context) : IDeploymentTarg
         var deployments = context.Store.ListDeployments(endpoint).Where(d => d.Target == "kubernetes" && d.Status != DeploymentStatus.Deleting).ToList();
         var folder = Folder(context, endpoint);
         Directory.CreateDirectory(folder);
-        foreach (var (file, text) in KubernetesManifests.Render(ep, deployments, context.Kubernetes)) File.WriteAllText(Path.Combine(folder, file), text);
+        foreach (var (file, text) in KubernetesManifests.Render(ep, deployments, context.Kubernetes))
+        {
+            var path = Path.Combine(folder, file);
+            File.WriteAllText(path, text);
+            if (file == KubernetesManifests.SecretFile && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return folder;
     }
 

@@ -42,6 +42,8 @@ public sealed class LocalTarget(EndpointsContext context) : IDeploymentTarget
             }
         }
         // Whatever the daemon did, no instance of this deployment may outlive it.
+        for (var i = 0; i < Math.Max(deployment.InstanceCount, deployment.Instances.Count); i++)
+            InstancePidFile.KillRecorded(Path.ChangeExtension(context.Paths.InstanceLog(deployment.Endpoint, deployment.Name, i), ".pid"));
         foreach (var i in deployment.Instances)
             if (i.ProcessId is { } pid) ProcessLiveness.KillIfMatches(pid, i.Address);
         if (store.FindDeployment(deployment.Endpoint, deployment.Name) is not null) store.DeleteDeployment(deployment.Endpoint, deployment.Name);

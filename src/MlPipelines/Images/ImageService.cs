@@ -12,7 +12,8 @@ namespace MlPipelines.Images;
 /// Turns a registered model into a scoring image: resolves the version, materialises its files, finds the scorer,
 /// chooses the base image (option, then workspace setting, then default), renders the build context and — when a
 /// Docker engine answers at DOCKER_HOST — builds it (tag = context hash, so an unchanged model is not rebuilt), pushes it
-/// when asked and records it in the workspace. Without an engine the rendered context is recorded and reported.
+/// when asked and records it in the workspace. Without an engine the rendered context is recorded and reported; an image already recorded as built or pushed
+/// keeps that record.
 /// </summary>
 public sealed class ImageService(IWorkspace workspace, DockerEndpoint? engine = null)
 {
@@ -67,6 +68,14 @@ public sealed class ImageService(IWorkspace workspace, DockerEndpoint? engine = 
         var context = Render(model, options);
         progress?.Invoke($"rendered {context.ModelName}:{context.ModelVersion} into {context.Directory} (tag {context.Tag}, base {context.BaseImage})");
         using var client = new DockerEngineClient(engine ?? DockerEndpoint.FromEnvironment());
+        if (workspace.Images.Find(context.ContextHash) is { State: "built" or "pushed" } known
+            && await client.PingAsync(cancellationToken: cancellationToken).ConfigureAwait(false) is { Ok: false } down)
+        {
+            // Same content, already built (here or on another machine): no engine now is no reason to forget that.
+            return new ImageResult(context, ImageBuildOutcome.Rendered, false, known,
+                $"image context ready at {context.Directory}; no Docker engine at DOCKER_HOST ({client.Endpoint.Address}: {down.Problem}); " +
+                $"'{known.Tag}' stays recorded as {known.State}");
+        }
         var builder = new ImageBuilder(client, workspace.Images);
         try
         {

@@ -51,7 +51,7 @@ public sealed class KubernetesManifestTests
         Assert.Equal(a, b);
         var weights = System.Text.RegularExpressions.Regex.Matches(a["httproute.yaml"], @"weight: (\d+)").Select(m => int.Parse(m.Groups[1].Value));
         Assert.Equal(100, weights.Sum());
-        Assert.Equal(["blue.deployment.yaml", "blue.service.yaml", "green.deployment.yaml", "green.service.yaml", "httproute.yaml"], a.Keys);
+        Assert.Equal(["blue.deployment.yaml", "blue.service.yaml", "green.deployment.yaml", "green.service.yaml", "httproute.yaml", "keys.secret.yaml"], a.Keys);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class KubernetesManifestTests
         foreach (var (file, text) in files)
         {
             Assert.DoesNotContain("\t", text);
-            Assert.Matches(@"(?m)^kind: (Deployment|Service|HTTPRoute)$", text);
+            Assert.Matches(@"(?m)^kind: (Deployment|Service|HTTPRoute|Secret)$", text);
             Assert.Matches(@"(?m)^  name: [a-z0-9-]+$", text);
             Assert.DoesNotMatch(@"\{\{", text);
             _ = file;
