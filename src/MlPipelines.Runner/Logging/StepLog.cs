@@ -1,4 +1,5 @@
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Protocol;
 using MlPipelines.Core.Runs;
@@ -83,7 +84,8 @@ internal sealed class StepLog(IWorkspace workspace, string runId, string stepNam
             case ImageCommand i:
                 var full = ArtifactPaths.ResolveUnder(outputDirectory, "image", i.Path);
                 if (!File.Exists(full)) throw MlpException.Invalid($"image '{i.Name}' file '{i.Path}' does not exist in the step's output folder");
-                var blob = workspace.Artifacts.PutFile(full);
+                var real = FolderWalker.Contain(outputDirectory, full, i.Path, out var skipped) ?? throw MlpException.Invalid(skipped!);
+                var blob = workspace.Artifacts.PutFile(real);
                 var media = full.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? "image/svg+xml" : "image/png";
                 workspace.Runs.AddImage(runId, new RunImage(i.Name, ArtifactPaths.Normalize("image", i.Path), blob.Hash, media, at));
                 break;
