@@ -24,11 +24,12 @@ public class OutputLinkTests
         return (tmp.Workspace.Runs.GetRun(run.Id), result, echo, outDir);
     }
 
-    /// <summary>A Unix socket file: opening it for reading fails (ENXIO), even for root.</summary>
-    internal static void MakeUnreadable(string path)
+    /// <summary>A Unix socket file (kept until disposed): opening it for reading fails (ENXIO), even for root.</summary>
+    internal static Socket MakeUnreadable(string path)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
+        return socket;
     }
 
     [Fact]
@@ -88,10 +89,12 @@ public class OutputLinkTests
     public async Task RunAsync_OutputUnreadableMidWay_FailedWithReasonAndNoOutputsRecorded()
     {
         using var tmp = new TempWorkspace();
+        Socket? unreadable = null;
         var (run, result, _, _) = await RunBash(tmp, """
             echo a > "$MLP_OUTPUT_DIR/a.txt"; echo z > "$MLP_OUTPUT_DIR/z.txt"
             echo w > named.bin; echo '##mlp[output name=m]named.bin'
-            """, outDir => MakeUnreadable(Path.Combine(outDir, "m.sock")));
+            """, outDir => unreadable = MakeUnreadable(Path.Combine(outDir, "m.sock")));
+        unreadable?.Dispose();
         Assert.True(result.Compute.Succeeded);
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("'m.sock'", run.StatusReason);
