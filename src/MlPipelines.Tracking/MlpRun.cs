@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
@@ -123,8 +124,11 @@ public sealed class MlpRun : IDisposable
         _heartbeat?.Dispose();
         _metrics.Flush();
         if (!_ownsRun) return;
-        foreach (var file in Directory.EnumerateFiles(OutputDirectory, "*", SearchOption.AllDirectories))
-            LogOutput(file, Path.GetRelativePath(OutputDirectory, file));
+        var outputs = new OutputBatch(_workspace);
+        outputs.AddFolder(OutputDirectory);
+        foreach (var w in outputs.Warnings) Console.Error.WriteLine("warning: " + w);
+        if (outputs.Failure is null) outputs.Commit(Id);
+        else (status, reason) = (RunStatus.Failed, "Collecting outputs failed: " + outputs.Failure + ".");
         _workspace.Runs.SetStatus(Id, status, reason);
     }
 

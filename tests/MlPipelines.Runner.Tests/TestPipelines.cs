@@ -104,3 +104,13 @@ public sealed class GatePipeline : Pipeline
         p.Code("notify", _ => { }).When(p.Param(nameof(Notify)).IsTrue);
     }
 }
+
+/// <summary>One command step writing a folder output with links in it (inside, /etc/passwd, /etc, dangling) and, when asked, an unreadable socket file.</summary>
+public sealed class LinkOutputPipeline(string socketPath) : Pipeline
+{
+    protected override void Define(PipelineBuilder p) =>
+        p.Command("links", c => c.Command("bash", "-c",
+            "cd \"$0\" && echo w > a.txt && ln -s a.txt inside.txt && ln -s /etc/passwd passwd && ln -s /etc etc && ln -s nowhere dead; " +
+            "if [ -S \"$1\" ]; then ln \"$1\" z.sock 2>/dev/null || cp -a \"$1\" z.sock; fi; true",
+            c.Outputs.Folder("model"), socketPath));
+}

@@ -30,14 +30,17 @@ public class DatasetStoreTests : IDisposable
     }
 
     [Fact]
-    public void Register_FolderWithDanglingSymlink_RefusedNamingTheLinkAndNothingRegistered()
+    public void Register_FolderWithDanglingSymlink_SkippedWithWarningNamingTheLink()
     {
         _dir.Write("d/x.txt", "1");
         File.CreateSymbolicLink(_dir.Combine("d", "dead"), _dir.Combine("missing-target"));
-        var e = Assert.Throws<MlpException>(() => _ws.Datasets.Register("d", _dir.Combine("d")));
-        Assert.Equal(ErrorKind.InvalidInput, e.Kind);
-        Assert.Contains("'dead'", e.Message);
-        Assert.Empty(_ws.Datasets.List());
+        var warnings = new List<string>();
+        var v = _ws.Datasets.Register("d", _dir.Combine("d"), onWarning: warnings.Add);
+        Assert.Equal(["x.txt"], v.Files.Select(f => f.Path));
+        var w = Assert.Single(warnings);
+        Assert.Contains("'dead'", w);
+        Assert.Contains("missing-target", w);
+        Assert.Contains("does not exist", w);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal static class DataCommands
                 throw MlpException.Invalid($"Cannot register dataset '{dataset}': path '{ctx.Get(path)}' does not exist; expected a file or folder.");
             using var ws = ctx.OpenWorkspace();
             var before = ExistingVersions(ws.Datasets, dataset);
-            var v = ws.Datasets.Register(dataset, source, ctx.Get(description), ctx.Get(datastore));
+            var v = ws.Datasets.Register(dataset, source, ctx.Get(description), ctx.Get(datastore), CliOutput.Warn);
             var reused = before.Contains(v.Version);
             if (ctx.Output.IsJson) ctx.Output.JsonValue(new { reused, dataset = v });
             else ctx.Output.Line(reused

@@ -48,7 +48,7 @@ internal static class ModelCommands
                 RunOutputPath = runId is null ? null : ArtifactPaths.Normalize("run output path", source),
                 LocalPath = runId is null ? Path.GetFullPath(source) : null,
                 Flavor = ctx.Get(flavor), Description = ctx.Get(description), SignatureJson = signatureJson,
-                Tags = ParseTags(ctx.Get(tags) ?? []), CreatedBy = Environment.UserName,
+                Tags = ParseTags(ctx.Get(tags) ?? []), CreatedBy = Environment.UserName, OnWarning = CliOutput.Warn,
             });
             AliasChange? change = aliasName is null ? null
                 : ws.Models.SetAlias(v.Name, aliasName, v.Version, Environment.UserName, "set at registration");

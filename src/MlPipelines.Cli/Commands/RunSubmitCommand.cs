@@ -34,6 +34,7 @@ internal static class RunSubmitCommand
                 var experimentName = Names.Validate("experiment", ctx.Get(experiment));
                 // Snapshot before the run exists, so an over-size source leaves no half-made run behind.
                 var snapshot = SourceSnapshot.Create(sourceDir);
+                foreach (var w in snapshot.Warnings) CliOutput.Warn(w);
                 var run = ws.Runs.CreateRun(new NewRun(experimentName, ctx.Get(name) ?? Path.GetFileName(argv[0]), Kind: "run") { Params = parameters });
                 ws.Runs.SetSnapshot(run.Id, ws.Artifacts.PutStream(new MemoryStream(snapshot.Zip)).Hash);
                 var outputDir = Path.Combine(ws.ScratchDirectory, "outputs", run.Id);

@@ -45,6 +45,9 @@ internal sealed class CliOutput(OutputFormat format)
         if (!IsJson) Console.Out.WriteLine(text);
     }
 
+    /// <summary>Prints a warning on stderr (also in JSON mode, whose stdout carries only the result).</summary>
+    public static void Warn(string text) => Console.Error.WriteLine("warning: " + text);
+
     /// <summary>Prints any value as JSON.</summary>
     public void JsonValue(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 

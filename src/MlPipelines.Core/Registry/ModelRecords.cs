@@ -72,6 +72,8 @@ public sealed record NewModelVersion
     public string? Environment { get; init; }
     /// <summary>The created by of this new model version.</summary>
     public string? CreatedBy { get; init; }
+    /// <summary>Hears of each symbolic link of <see cref="LocalPath"/> that was skipped (out of the folder, dangling or a loop).</summary>
+    public Action<string>? OnWarning { get; init; }
 }
 
 /// <summary>One move of an alias: never deleted, so past production versions stay known.</summary>

@@ -1,4 +1,5 @@
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
@@ -46,19 +47,17 @@ internal static class OutputStore
         return paths;
     }
 
-    /// <summary>Stores every file of the output folder in the artifact store and records the run's outputs.</summary>
-    internal static Dictionary<string, ResolvedOutput> Collect(IWorkspace ws, string runId, PlanStep step, string outDir, IReadOnlyDictionary<string, string> values)
+    /// <summary>
+    /// Stores every file of the output folder in the artifact store and records the run's outputs, all or nothing:
+    /// a file that cannot be read, or a missing declared output, records no output at all. Skipped links go to <paramref name="warn"/>.
+    /// </summary>
+    internal static Dictionary<string, ResolvedOutput> Collect(IWorkspace ws, string runId, PlanStep step, string outDir, IReadOnlyDictionary<string, string> values, Action<string>? warn = null)
     {
-        var stored = new List<RunOutput>();
-        var files = Directory.Exists(outDir) ? Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
-        foreach (var file in files)
-        {
-            var rel = Path.GetRelativePath(outDir, file).Replace('\\', '/');
-            var blob = ws.Artifacts.PutFile(file);
-            var output = new RunOutput(rel, blob.Hash, blob.Size);
-            ws.Runs.AddOutput(runId, output);
-            stored.Add(output);
-        }
+        var batch = new OutputBatch(ws);
+        batch.AddFolder(outDir);
+        foreach (var w in batch.Warnings) warn?.Invoke(w);
+        if (batch.Failure is not null) throw MlpException.Failed($"Step '{step.Name}': {batch.Failure}.");
+        var stored = batch.Outputs.ToList();
         foreach (var o in step.Outputs)
         {
             if (IsReference(o.Type) && !values.ContainsKey(o.Name))
@@ -66,6 +65,7 @@ internal static class OutputStore
             if (IsFile(o.Type) && stored.All(s => s.Path != o.Name))
                 throw MlpException.Failed($"Step '{step.Name}' did not write its output file '{o.Name}' (expected at '{Path.Combine(outDir, o.Name)}').");
         }
+        batch.Commit(runId);
         if (values.Count > 0) ws.Runs.SetTags(runId, values.ToDictionary(v => OutputTagPrefix + v.Key, v => v.Value));
         return Build(step, runId, stored, values, () => outDir, ws);
     }

@@ -1,4 +1,5 @@
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Protocol;
 using MlPipelines.Core.Runs;
@@ -91,7 +92,9 @@ internal sealed class StepLog(IWorkspace workspace, string runId, string stepNam
         foreach (var root in new[] { outputDirectory, workingDirectory })
         {
             var full = ArtifactPaths.ResolveUnder(root, what, relative);
-            if (File.Exists(full) || Directory.Exists(full)) return full;
+            if (!File.Exists(full) && !Directory.Exists(full)) continue;
+            // A link is followed only while its target stays inside the folder it was found in.
+            return FolderWalker.Contain(root, full, relative, out var skipped) ?? throw MlpException.Invalid(skipped!);
         }
         throw MlpException.Invalid($"{what} '{relative}' was not found in the output folder or the working folder");
     }

@@ -122,7 +122,7 @@ internal sealed partial class PipelineExecution
             {
                 try
                 {
-                    s.Outputs = OutputStore.Collect(_o.Workspace, s.RunId!, step, outDir, ctx.OutputValues);
+                    s.Outputs = OutputStore.Collect(_o.Workspace, s.RunId!, step, outDir, ctx.OutputValues, w => log.Info("warning: " + w));
                     s.Outcomes = ctx.Outcomes;
                     if (s.Outcomes.Count > 0)
                         _o.Workspace.Runs.SetTags(s.RunId!, s.Outcomes.ToDictionary(o => OutputStore.OutcomeTagPrefix + o.Key, o => o.Value));

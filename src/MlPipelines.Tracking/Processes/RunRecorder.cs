@@ -1,4 +1,5 @@
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Protocol;
 using MlPipelines.Core.Runs;
@@ -17,6 +18,8 @@ internal sealed class RunRecorder(IWorkspace workspace, string runId, string out
     private readonly List<LogLine> _logs = new(LogBatch);
     private readonly List<MetricPoint> _metrics = new(1024);
     private readonly List<string> _warnings = [];
+    private readonly OutputBatch _outputs = new(workspace);
+    private readonly Dictionary<string, string> _outputTags = new(StringComparer.Ordinal);
     private long _sequence;
     private DateTimeOffset _lastFlush = DateTimeOffset.UtcNow;
 
@@ -74,7 +77,8 @@ internal sealed class RunRecorder(IWorkspace workspace, string runId, string out
                 workspace.Runs.AddTable(runId, new RunTable(t.Name, t.RowsJson, time));
                 break;
             case ImageCommand i:
-                var image = Locate("image", i.Path);
+                var (imageRoot, imagePath) = Locate("image", i.Path);
+                var image = FolderWalker.Contain(imageRoot, imagePath, i.Path, out var skipped) ?? throw MlpException.Invalid(skipped!);
                 var media = Path.GetExtension(image).ToLowerInvariant() switch
                 {
                     ".png" => "image/png",
@@ -90,33 +94,52 @@ internal sealed class RunRecorder(IWorkspace workspace, string runId, string out
         }
     }
 
-    /// <summary>A named output may live in the output folder (kept anyway) or in the working folder (copied now).</summary>
+    /// <summary>
+    /// Stores the files left in the output folder and records them with the named outputs, all or nothing; skipped
+    /// links become warnings (log + <paramref name="warn"/>). Returns why collection failed, or null.
+    /// </summary>
+    public string? RecordOutputs(Action<string>? warn)
+    {
+        _outputs.AddFolder(outputDirectory);
+        foreach (var w in _outputs.Warnings) Warn(w, warn);
+        try
+        {
+            _outputs.Commit(runId);
+            if (_outputTags.Count > 0) workspace.Runs.SetTags(runId, _outputTags);
+            return null;
+        }
+        catch (MlpException e) { return e.Message; }
+        finally { Flush(); }
+    }
+
+    private void Warn(string warning, Action<string>? warn)
+    {
+        _warnings.Add(warning);
+        _logs.Add(new LogLine(_sequence++, LogStream.System, DateTimeOffset.UtcNow, "warning: " + warning));
+        warn?.Invoke(warning);
+    }
+
+    /// <summary>A named output may live in the output folder (collected at the end) or in the working folder (copied now, recorded at the end).</summary>
     private void StoreNamedOutput(OutputCommand o)
     {
         var rel = ArtifactPaths.Normalize("output", o.Path);
-        var path = Locate("output", rel);
-        if (!path.StartsWith(Path.GetFullPath(outputDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        var (root, path) = Locate("output", rel);
+        var real = FolderWalker.Contain(root, path, rel, out var skipped) ?? throw MlpException.Invalid(skipped!);
+        if (root != outputDirectory)
         {
-            if (File.Exists(path)) StoreFile(path, rel);
-            else foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
-                StoreFile(f, rel + "/" + Path.GetRelativePath(path, f).Replace('\\', '/'));
+            if (File.Exists(real)) _outputs.AddFile(real, rel);
+            else _outputs.AddFolder(real, rel);
         }
-        workspace.Runs.SetTags(runId, new Dictionary<string, string> { ["mlp.output." + o.Name] = rel });
+        _outputTags["mlp.output." + o.Name] = rel;
     }
 
-    private string Locate(string what, string relative)
+    private (string Root, string Path) Locate(string what, string relative)
     {
         foreach (var root in new[] { outputDirectory, workingDirectory })
         {
             var full = ArtifactPaths.ResolveUnder(root, what, relative);
-            if (File.Exists(full) || Directory.Exists(full)) return full;
+            if (File.Exists(full) || Directory.Exists(full) || new FileInfo(full).LinkTarget is not null) return (root, full);
         }
         throw MlpException.Invalid($"{what} '{relative}' was not found in the output folder or the working folder");
-    }
-
-    public void StoreFile(string path, string relative)
-    {
-        var blob = workspace.Artifacts.PutFile(path);
-        workspace.Runs.AddOutput(runId, new RunOutput(relative, blob.Hash, blob.Size));
     }
 }

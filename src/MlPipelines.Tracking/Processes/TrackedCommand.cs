@@ -55,14 +55,14 @@ public static class TrackedCommand
             throw;
         }
         recorder.Flush();
-        foreach (var file in Directory.EnumerateFiles(request.OutputDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            recorder.StoreFile(file, Path.GetRelativePath(request.OutputDirectory, file).Replace('\\', '/'));
+        var outputFailure = recorder.RecordOutputs(w => echo?.Invoke(new OutputLine(LogStream.System, DateTimeOffset.UtcNow, "warning: " + w)));
 
         if (request.SetFinalStatus && !workspace.Runs.GetRun(run.Id).Status.IsTerminal())
         {
-            var status = result.Canceled ? RunStatus.Canceled : result.Succeeded ? RunStatus.Completed : RunStatus.Failed;
-            workspace.Runs.SetStatus(run.Id, status, status == RunStatus.Completed ? null : result.Reason(request.Job.Timeout));
+            var status = result.Canceled ? RunStatus.Canceled : result.Succeeded && outputFailure is null ? RunStatus.Completed : RunStatus.Failed;
+            var reason = result.Succeeded && outputFailure is not null ? outputFailure : result.Reason(request.Job.Timeout);
+            workspace.Runs.SetStatus(run.Id, status, status == RunStatus.Completed ? null : reason);
         }
-        return new TrackedCommandResult(result, recorder.Warnings);
+        return new TrackedCommandResult(result, recorder.Warnings) { OutputFailure = outputFailure };
     }
 }

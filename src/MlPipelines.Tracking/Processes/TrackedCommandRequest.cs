@@ -20,4 +20,8 @@ public sealed record TrackedCommandRequest
 /// <summary>How a tracked command ended.</summary>
 /// <param name="Compute">Exit code, duration, timeout/cancel flags.</param>
 /// <param name="Warnings">Malformed <c>##mlp</c> lines and other recoverable problems, in order.</param>
-public sealed record TrackedCommandResult(ComputeResult Compute, IReadOnlyList<string> Warnings);
+public sealed record TrackedCommandResult(ComputeResult Compute, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Why the outputs could not be collected (then none were recorded), or null.</summary>
+    public string? OutputFailure { get; init; }
+}

@@ -17,7 +17,7 @@ internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifact
     private const string WorkspaceStore = "workspace";
     private const string Columns = "name, version, hash, size, file_count, is_file, datastore, description, created_at";
 
-    public DatasetVersion Register(string name, string path, string? description = null, string datastore = WorkspaceStore)
+    public DatasetVersion Register(string name, string path, string? description = null, string datastore = WorkspaceStore, Action<string>? onWarning = null)
     {
         Names.Validate("dataset", name);
         var store = FindDatastore(datastore);
@@ -25,7 +25,8 @@ internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifact
         var source = inWorkspace || Path.IsPathRooted(path) ? Path.GetFullPath(path) : Path.GetFullPath(Path.Combine(store.Location, path));
         if (!inWorkspace && !IsInside(store.Location, source))
             throw MlpException.Invalid($"The path '{path}' is not inside datastore '{datastore}' ({store.Location}).");
-        var (files, isFile) = FileIngest.Enumerate(source);
+        var (files, isFile, warnings) = FileIngest.Enumerate(source);
+        foreach (var w in warnings) onWarning?.Invoke(w);
         var ingested = ingest.Ingest(files, store: inWorkspace);
         var hash = FileIngest.SetHash(ingested.Select(f => (f.Path, f.Hash)));
         var version = db.Write(s =>
@@ -43,7 +44,8 @@ internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifact
                 insert.Parameters[2].Value = f.Path;
                 insert.Parameters[3].Value = f.Hash;
                 insert.Parameters[4].Value = f.Size;
-                insert.Parameters[5].Value = inWorkspace ? DBNull.Value : Path.GetRelativePath(store.Location, f.FullPath).Replace('\\', '/');
+                insert.Parameters[5].Value = inWorkspace ? DBNull.Value
+                    : Path.GetRelativePath(store.Location, isFile ? source : Path.Combine(source, f.Path)).Replace('\\', '/');
                 insert.ExecuteNonQuery();
             }
             return next;

@@ -1,4 +1,5 @@
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
 using MlPipelines.Workspace.Artifacts;
 using MlPipelines.Workspace.Caching;
@@ -14,22 +15,21 @@ internal sealed record IngestedFile(string Path, string Hash, long Size, string 
 /// </summary>
 internal sealed class FileIngest(LocalStepCache cache, LocalArtifactStore artifacts)
 {
-    /// <summary>The files of a file (one entry named after it) or a folder (all files, recursively), sorted by path.</summary>
-    public static (List<(string Rel, FileInfo Info)> Files, bool IsFile) Enumerate(string path)
+    /// <summary>
+    /// The files of a file (one entry named after it) or a folder (all files, recursively), sorted by path. In a folder,
+    /// links are read with the <see cref="FolderWalker"/> rule: one out of the folder, dangling or looping is skipped
+    /// and reported in the warnings.
+    /// </summary>
+    public static (List<(string Rel, FileInfo Info)> Files, bool IsFile, IReadOnlyList<string> Warnings) Enumerate(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        if (File.Exists(full)) return ([(System.IO.Path.GetFileName(full), new FileInfo(full))], true);
+        if (File.Exists(full)) return ([(System.IO.Path.GetFileName(full), new FileInfo(full))], true, []);
         if (!Directory.Exists(full)) throw MlpException.Invalid($"The path '{path}' does not exist; expected a file or a folder.");
-        var files = new DirectoryInfo(full).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
-            .Select(f => (Rel: System.IO.Path.GetRelativePath(full, f.FullName).Replace('\\', '/'), Info: f))
-            .OrderBy(f => f.Rel, StringComparer.Ordinal)
-            .ToList();
-        if (files.Count == 0) throw MlpException.Invalid($"The folder '{path}' has no files.");
-        // A link whose target is gone would fail half-way through storing; name it before anything is written.
-        var broken = files.Where(f => f.Info.LinkTarget is not null && f.Info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true }).Take(5).ToList();
-        if (broken.Count > 0)
-            throw MlpException.Invalid($"The folder '{path}' holds symbolic links whose targets do not exist: {string.Join(", ", broken.Select(b => $"'{b.Rel}' → '{b.Info.LinkTarget}'"))}; remove them or register a folder without them.");
-        return (files, false);
+        var walk = FolderWalker.Walk(full);
+        var files = walk.Files.Select(f => (Rel: f.RelativePath, Info: new FileInfo(f.FullPath))).ToList();
+        if (files.Count == 0)
+            throw MlpException.Invalid($"The folder '{path}' has no files{(walk.Warnings.Count > 0 ? " once links are skipped: " + string.Join(" ", walk.Warnings) : ".")}");
+        return (files, false, walk.Warnings);
     }
 
     /// <summary>Hashes the files and, when <paramref name="store"/>, puts them in the artifact store. Index updates go in one transaction.</summary>

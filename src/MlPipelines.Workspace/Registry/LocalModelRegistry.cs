@@ -65,7 +65,8 @@ internal sealed partial class LocalModelRegistry(SqliteDb db, LocalArtifactStore
             throw MlpException.Invalid($"Registering model '{request.Name}' needs exactly one source: --run RUN_ID --path OUTPUT_PATH, or a local --path.");
         if (request.LocalPath is { } local)
         {
-            var (found, _) = FileIngest.Enumerate(local);
+            var (found, _, warnings) = FileIngest.Enumerate(local);
+            foreach (var w in warnings) request.OnWarning?.Invoke(w);
             return ingest.Ingest(found, store: true).Select(f => new ModelFile(f.Path, f.Hash, f.Size)).ToList();
         }
         if (request.RunId is null)

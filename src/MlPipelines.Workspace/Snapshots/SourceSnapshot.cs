@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
 
 namespace MlPipelines.Workspace.Snapshots;
@@ -7,7 +8,7 @@ namespace MlPipelines.Workspace.Snapshots;
 /// <summary>
 /// A deterministic zip of a source folder: entries sorted by path with a fixed timestamp, so the same tree always
 /// gives the same bytes and hash. Honours <c>.gitignore</c> and <c>.mlpignore</c> files (in any folder) and always
-/// skips <c>.git/</c>, <c>.mlp/</c>, <c>bin/</c> and <c>obj/</c>.
+/// skips <c>.git/</c>, <c>.mlp/</c>, <c>bin/</c> and <c>obj/</c>. Symbolic links follow the <see cref="FolderWalker"/> rule.
 /// </summary>
 public sealed class SourceSnapshot
 {
@@ -19,8 +20,9 @@ public sealed class SourceSnapshot
 
     private static readonly DateTimeOffset FixedTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private SourceSnapshot(byte[] zip, IReadOnlyList<string> files, long totalBytes)
+    private SourceSnapshot(byte[] zip, IReadOnlyList<string> files, long totalBytes, IReadOnlyList<string> warnings)
     {
+        Warnings = warnings;
         Zip = zip;
         Files = files;
         TotalBytes = totalBytes;
@@ -35,19 +37,23 @@ public sealed class SourceSnapshot
     public IReadOnlyList<string> Files { get; }
     /// <summary>Total size of the included files before compression.</summary>
     public long TotalBytes { get; }
+    /// <summary>Symbolic links left out because they point outside the folder, dangle or loop (each names the link and its target).</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Snapshots <paramref name="sourceDir"/>; throws Invalid naming the size, the cap and the largest files when over <paramref name="maxBytes"/>.</summary>
     public static SourceSnapshot Create(string sourceDir, long maxBytes = DefaultMaxBytes)
     {
         var root = Path.GetFullPath(sourceDir);
         if (!Directory.Exists(root)) throw MlpException.Invalid($"The source folder '{sourceDir}' does not exist.");
-        var files = new List<(string Rel, FileInfo Info)>();
-        Walk(new DirectoryInfo(root), "", new IgnoreRules(), files);
-        files.Sort((a, b) => string.CompareOrdinal(a.Rel, b.Rel));
+        var rules = new IgnoreRules();
+        var walk = FolderWalker.Walk(root,
+            include: (rel, isDir) => !(isDir && AlwaysSkipped.Contains(Path.GetFileName(rel))) && !rules.IsIgnored(rel, isDir),
+            entering: (rel, dir) => LoadIgnoreFiles(rules, rel, dir));
+        var files = walk.Files.Select(f => (f.RelativePath, Info: new FileInfo(f.FullPath))).ToList();
         var total = files.Sum(f => f.Info.Length);
         if (total > maxBytes)
         {
-            var largest = files.OrderByDescending(f => f.Info.Length).Take(5).Select(f => $"{f.Rel} ({Size(f.Info.Length)})");
+            var largest = files.OrderByDescending(f => f.Info.Length).Take(5).Select(f => $"{f.RelativePath} ({Size(f.Info.Length)})");
             throw MlpException.Invalid(
                 $"The source snapshot of '{sourceDir}' would be {Size(total)} in {files.Count} files, over the cap of {Size(maxBytes)}. " +
                 $"Largest files: {string.Join(", ", largest)}. Add them to .mlpignore (or .gitignore), or raise the cap.");
@@ -64,29 +70,18 @@ public sealed class SourceSnapshot
                 input.CopyTo(output);
             }
         }
-        return new SourceSnapshot(ms.ToArray(), files.Select(f => f.Rel).ToList(), total);
+        return new SourceSnapshot(ms.ToArray(), files.Select(f => f.RelativePath).ToList(), total, walk.Warnings);
     }
 
     /// <summary>Writes the zip to a file.</summary>
     public void WriteTo(string path) => File.WriteAllBytes(path, Zip);
 
-    private static void Walk(DirectoryInfo dir, string rel, IgnoreRules rules, List<(string, FileInfo)> files)
+    private static void LoadIgnoreFiles(IgnoreRules rules, string rel, string dir)
     {
         foreach (var name in new[] { ".gitignore", ".mlpignore" })
         {
-            var f = Path.Combine(dir.FullName, name);
+            var f = Path.Combine(dir, name);
             if (File.Exists(f)) rules.Add(rel, File.ReadAllLines(f));
-        }
-        foreach (var entry in dir.EnumerateFileSystemInfos())
-        {
-            var path = rel.Length == 0 ? entry.Name : rel + "/" + entry.Name;
-            if (entry is DirectoryInfo sub)
-            {
-                if (AlwaysSkipped.Contains(sub.Name) || sub.LinkTarget is not null || rules.IsIgnored(path, true)) continue;
-                Walk(sub, path, rules, files);
-            }
-            else if (entry is FileInfo file && !rules.IsIgnored(path, false))
-                files.Add((path, file));
         }
     }
 
