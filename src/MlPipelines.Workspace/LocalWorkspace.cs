@@ -31,8 +31,9 @@ public sealed partial class LocalWorkspace : IWorkspace
     {
         _layout = layout;
         Options = options;
-        Directory.CreateDirectory(layout.Artifacts);
-        Directory.CreateDirectory(layout.Temp);
+        WorkspacePermissions.CreateFolder(layout.Artifacts);
+        WorkspacePermissions.CreateFolder(layout.Temp);
+        WorkspacePermissions.CreateDatabaseFile(layout.Database);
         _db = new SqliteDb(layout.Database);
         try
         {
@@ -60,7 +61,8 @@ public sealed partial class LocalWorkspace : IWorkspace
         var mlp = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) == WorkspaceLayout.FolderName
             ? Path.GetFullPath(dir)
             : Path.Combine(Path.GetFullPath(dir), WorkspaceLayout.FolderName);
-        Directory.CreateDirectory(mlp);
+        Directory.CreateDirectory(Path.GetDirectoryName(mlp)!);
+        WorkspacePermissions.CreateFolder(mlp);
         return new LocalWorkspace(new WorkspaceLayout(mlp), options ?? new LocalWorkspaceOptions());
     }
 
@@ -131,7 +133,7 @@ public sealed partial class LocalWorkspace : IWorkspace
             Endpoints: (int)s.Long("SELECT COUNT(*) FROM endpoints")!,
             ArtifactBytes: bytes,
             ArtifactCount: count,
-            DatabaseBytes: dbBytes));
+            DatabaseBytes: dbBytes) { Warnings = WorkspacePermissions.Check(_layout) });
     }
 
     /// <inheritdoc />

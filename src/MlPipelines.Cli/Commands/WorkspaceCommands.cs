@@ -23,6 +23,7 @@ internal static class WorkspaceCommands
         {
             using var ws = ctx.OpenWorkspace();
             var s = ws.Stats();
+            foreach (var w in s.Warnings) CliOutput.Warn(w);
             ctx.Output.Item(new { ws.Info, Stats = s }, [
                 ("Location", ws.Info.Location), ("Kind", ws.Info.Kind), ("Schema", ws.Info.SchemaVersion.ToString()),
                 ("Experiments", s.Experiments.ToString()), ("Runs", s.Runs.ToString()), ("Metric points", s.MetricPoints.ToString()),

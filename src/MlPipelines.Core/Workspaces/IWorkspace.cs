@@ -46,4 +46,8 @@ public interface IWorkspace : IDisposable
 public sealed record WorkspaceInfo(string Location, string Kind, int SchemaVersion);
 
 /// <summary>Counts and sizes of a workspace.</summary>
-public sealed record WorkspaceStats(int Experiments, int Runs, long MetricPoints, int Datasets, int Models, int Images, int Endpoints, long ArtifactBytes, long ArtifactCount, long DatabaseBytes);
+public sealed record WorkspaceStats(int Experiments, int Runs, long MetricPoints, int Datasets, int Models, int Images, int Endpoints, long ArtifactBytes, long ArtifactCount, long DatabaseBytes)
+{
+    /// <summary>Problems worth fixing, e.g. a folder or database file readable by other users (names the path, its mode and the chmod).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

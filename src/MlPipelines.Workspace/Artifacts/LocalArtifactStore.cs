@@ -36,7 +36,7 @@ internal sealed class LocalArtifactStore(string root, string tempDir) : IArtifac
 
     public StoredBlob PutStream(Stream content)
     {
-        Directory.CreateDirectory(tempDir);
+        WorkspacePermissions.CreateFolder(tempDir);
         var temp = Path.Combine(tempDir, "blob-" + Guid.NewGuid().ToString("N"));
         string hash;
         long size;
@@ -57,10 +57,11 @@ internal sealed class LocalArtifactStore(string root, string tempDir) : IArtifac
                 outFs.Flush(flushToDisk: false);
                 hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             }
+            WorkspacePermissions.MakePrivate(temp);
             var target = PathOf(hash);
             if (!File.Exists(target))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                WorkspacePermissions.CreateFolder(Path.GetDirectoryName(target)!);
                 try { File.Move(temp, target, overwrite: false); }
                 catch (IOException) when (File.Exists(target)) { /* another writer stored the same content first */ }
             }
