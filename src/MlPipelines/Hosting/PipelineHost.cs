@@ -112,5 +112,17 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
             Error.WriteLine("error: " + e.Message);
             return ExitCodes.For(e.Kind);
         }
+        catch (OperationCanceledException)
+        {
+            Error.WriteLine("error: Canceled.");
+            return ExitCodes.Canceled;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not the user's input: say what happened without a .NET type name or stack unless asked for.
+            Error.WriteLine($"error: Unexpected error: {e.Message} (set MLP_DEBUG=1 to see where it happened)");
+            if (Environment.GetEnvironmentVariable("MLP_DEBUG") == "1") Error.WriteLine(e.ToString());
+            return ExitCodes.Failed;
+        }
     }
 }
