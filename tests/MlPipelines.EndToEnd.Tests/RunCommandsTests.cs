@@ -207,4 +207,36 @@ public class RunCommandsTests
         }
         return pids;
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void WorkspaceInit_UnderUmask000_FoldersOwnerOnlyAndShowDoesNotWarn()
+    {
+        using var dir = new TempDir();
+        var psi = Mlp.StartInfo(dir.Path, []);
+        psi.FileName = "/bin/bash";
+        psi.ArgumentList.Clear();
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("umask 000 && dotnet \"$0\" workspace init && dotnet \"$0\" run submit -e x -- bash -c 'echo hi > \"$MLP_OUTPUT_DIR/out.txt\"'");
+        psi.ArgumentList.Add(Mlp.Dll);
+        using (var p = System.Diagnostics.Process.Start(psi)!)
+        {
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+        }
+
+        var root = Path.Combine(dir.Path, ".mlp");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(root));
+        // .mlp itself is 0700 (nothing below it is reachable by others); the database and the artifacts are owner-only too.
+        var stored = Directory.EnumerateFileSystemEntries(Path.Combine(root, "artifacts"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(root, "workspace.db*")).ToList();
+        Assert.NotEmpty(stored);
+        foreach (var f in stored)
+            Assert.True((File.GetUnixFileMode(f) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) == 0,
+                $"'{f}' is readable or writable by others: {File.GetUnixFileMode(f)}");
+        var show = Mlp.Run(dir.Path, "workspace", "show");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.DoesNotContain("chmod", show.Stderr);
+    }
 }
