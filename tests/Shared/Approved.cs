@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace MlPipelines.Pipelines.Tests;
+namespace MlPipelines.Tests.Shared;
 
 /// <summary>
 /// Approved-file snapshots: <c>Snapshots/NAME.approved.EXT</c> next to the test source. On a mismatch the actual text is
