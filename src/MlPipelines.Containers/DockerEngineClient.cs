@@ -146,6 +146,10 @@ public sealed class DockerEngineClient : IDisposable
     public Task StopContainerAsync(string id, int graceSeconds = 5, CancellationToken cancellationToken = default) =>
         PostAsync($"containers/{id}/stop?t={graceSeconds}", $"Stopping container '{id}'", cancellationToken);
 
+    /// <summary>Sends <paramref name="signal"/> (default SIGKILL) to a running container's main process.</summary>
+    public Task KillContainerAsync(string id, string signal = "KILL", CancellationToken cancellationToken = default) =>
+        PostAsync($"containers/{id}/kill?signal={Uri.EscapeDataString(signal)}", $"Killing container '{id}'", cancellationToken);
+
     /// <summary>Removes a container (forced; a running one is killed).</summary>
     public async Task RemoveContainerAsync(string id, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,7 @@
+using MlPipelines.Containers;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
+using MlPipelines.Endpoints.Docker;
 using MlPipelines.Endpoints.Local;
 using MlPipelines.Endpoints.Routing;
 
@@ -7,12 +9,15 @@ namespace MlPipelines.Endpoints.Daemon;
 
 /// <summary>
 /// Makes the running world match the workspace: one router per endpoint, supervised processes for every local
-/// deployment, deployment records updated with status/instances/restarts, and processes of deleted deployments stopped.
+/// deployment, supervised containers for every docker deployment, deployment records updated with
+/// status/instances/restarts, and processes of deleted deployments stopped.
 /// </summary>
 internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths paths) : IAsyncDisposable
 {
     private readonly Dictionary<(string, string), LocalDeploymentHost> _hosts = [];
+    private readonly Dictionary<(string, string), DockerDeploymentHost> _containers = [];
     private readonly Dictionary<string, EndpointRouter> _routers = new(StringComparer.Ordinal);
+    private DockerEngineClient? _engine;
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) });
 
     /// <summary>Endpoint → router address as of the last pass (safe to read from other threads).</summary>
@@ -59,6 +64,7 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
             saves.Add(() => SaveStatus(d, status, reason, instances));
         }
         foreach (var key in _hosts.Keys.Where(k => !wanted.Contains(k)).ToList()) await StopHostAsync(key);
+        await SuperviseContainersAsync(deployments, saves);
 
         foreach (var e in endpoints) await EnsureRouterAsync(e, deployments.Where(d => d.Endpoint == e.Name && d.Status != DeploymentStatus.Deleting).ToList());
         foreach (var name in _routers.Keys.Where(n => endpoints.All(e => e.Name != n)).ToList())
@@ -96,9 +102,37 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
         if (endpoint.Url != scoreUrl) TryStore(() => store.SaveEndpoint((store.FindEndpoint(endpoint.Name) ?? endpoint) with { Url = scoreUrl }));
     }
 
+    private async Task SuperviseContainersAsync(IReadOnlyList<DeploymentRecord> deployments, List<Action> saves)
+    {
+        var wanted = new HashSet<(string, string)>();
+        foreach (var d in deployments.Where(Targets.DockerContainers.Supervised))
+        {
+            var key = (d.Endpoint, d.Name);
+            wanted.Add(key);
+            var containers = string.Join(",", d.Instances.Select(i => i.ContainerId).OfType<string>());
+            if (_containers.TryGetValue(key, out var host) && host.Containers != containers)
+            {
+                await host.DisposeAsync(); // the deployment was recreated with new containers
+                _containers.Remove(key);
+            }
+            if (!_containers.TryGetValue(key, out host))
+            {
+                _engine ??= new DockerEngineClient(DockerEndpoint.FromEnvironment());
+                _containers[key] = host = new DockerDeploymentHost(d, _engine, _http);
+            }
+            if (host.Status() is { } s) saves.Add(() => SaveStatus(d, s.Status, s.Reason, host.Describe()));
+        }
+        foreach (var key in _containers.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            await _containers[key].DisposeAsync();
+            _containers.Remove(key);
+        }
+    }
+
     private IReadOnlyList<string> AddressesOf(DeploymentRecord d) => d.Target switch
     {
         "local" => _hosts.TryGetValue((d.Endpoint, d.Name), out var h) ? h.ReadyAddresses : [],
+        "docker" when _containers.TryGetValue((d.Endpoint, d.Name), out var c) => c.ReadyAddresses,
         "kubernetes" => [],
         _ => d.Instances.Select(i => i.Address).ToList(),
     };
@@ -153,6 +187,9 @@ internal sealed class EndpointReconciler(IEndpointStore store, DeploymentPaths p
                     store.SaveDeployment(d with { Status = DeploymentStatus.Unhealthy, StatusReason = "endpoints stopped; run 'mlp endpoint start'" });
             });
         }
+        foreach (var host in _containers.Values) await host.DisposeAsync();
+        _containers.Clear();
+        _engine?.Dispose();
         _http.Dispose();
     }
 }

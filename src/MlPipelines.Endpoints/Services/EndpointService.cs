@@ -117,7 +117,7 @@ public sealed class EndpointService(EndpointsContext context)
         await context.DaemonClient.EnsureRunningAsync(context.Daemon, ct);
         await context.DaemonClient.ReconcileAsync(ct);
         var deployments = new DeploymentService(context);
-        foreach (var d in context.Store.ListDeployments().Where(d => d.Target == "local" && d.Status != DeploymentStatus.Failed))
+        foreach (var d in context.Store.ListDeployments().Where(d => d.Target is "local" or "docker" && d.Status != DeploymentStatus.Failed))
         {
             try { await deployments.WaitHealthyAsync(d, ct); }
             catch (MlpException e) when (e.Kind == ErrorKind.Failed) { /* reported by 'mlp endpoint show'; other endpoints still start */ }

@@ -9,7 +9,9 @@ namespace MlPipelines.Endpoints.Targets;
 
 /// <summary>
 /// Containers through the Docker Engine API (<c>DOCKER_HOST</c>), one per instance, port 8080 published on 127.0.0.1,
-/// health-checked before the deployment counts as healthy; the endpoint router then checks them like local instances.
+/// health-checked before the deployment counts as healthy; then the endpoint daemon supervises them like local
+/// instances (restarted with back-off, restarts counted, Unhealthy while one does not answer; see
+/// <see cref="Docker.SupervisedContainer"/>).
 /// </summary>
 public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
 {
@@ -34,7 +36,7 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
         {
             for (var i = 0; i < record.InstanceCount; i++)
             {
-                var name = ContainerName(record, i);
+                var name = ContainerName(context.Workspace.Info.Location, record, i);
                 await engine.RemoveContainerAsync(name, ct); // a leftover of an earlier attempt
                 var id = await engine.CreateContainerAsync(new ContainerSpec
                 {
@@ -66,6 +68,9 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
     /// <inheritdoc />
     public async Task RemoveAsync(DeploymentRecord deployment, CancellationToken ct)
     {
+        // Deleting first, so the daemon stops restarting the containers before they are removed.
+        context.Store.SaveDeployment(deployment with { Status = DeploymentStatus.Deleting });
+        await context.DaemonClient.ReconcileAsync(ct);
         using (var engine = await ConnectAsync(ct))
             foreach (var i in deployment.Instances.Where(i => i.ContainerId is not null))
                 await engine.RemoveContainerAsync(i.ContainerId!, ct);
@@ -83,8 +88,13 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
         return parts.Count == 0 ? $"(no containers for deployment '{deployment.Name}')" : string.Join(Environment.NewLine, parts);
     }
 
-    /// <summary>Container name of one instance: <c>mlp-ENDPOINT-DEPLOYMENT-INDEX</c>.</summary>
-    public static string ContainerName(DeploymentRecord d, int index) => $"mlp-{d.Endpoint}-{d.Name}-{index}";
+    /// <summary>
+    /// Container name of one instance: <c>mlp-ENDPOINT-DEPLOYMENT-INDEX-WORKSPACE</c>, the last part the first 8 hex
+    /// digits of the SHA-256 of the workspace location: names are global to an engine, and two workspaces on one
+    /// machine may both have an endpoint 'iris' with a deployment 'blue'.
+    /// </summary>
+    public static string ContainerName(string workspaceLocation, DeploymentRecord d, int index) =>
+        $"mlp-{d.Endpoint}-{d.Name}-{index}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(workspaceLocation)))[..8]}";
 
     private static async Task<DockerEngineClient> ConnectAsync(CancellationToken ct)
     {
