@@ -1,4 +1,5 @@
 // Scoring host vs bare Kestrel, 16 connections. Usage: dotnet run -c Release --project bench/MlPipelines.Bench.Serving [seconds]
+using MlPipelines.Scoring.Hosting;
 using System.Globalization;
 using System.Reflection;
 using System.Text;

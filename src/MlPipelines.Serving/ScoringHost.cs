@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MlPipelines.Http;
+using MlPipelines.Scoring.Hosting;
 using MlPipelines.Serving.Http;
 using MlPipelines.Serving.Scoring;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MlPipelines.Endpoints.Services;
 using MlPipelines.Endpoints.Tests.Support;
+using MlPipelines.Scoring.Hosting;
 
 namespace MlPipelines.Endpoints.Tests;
 
@@ -89,7 +90,7 @@ public sealed class FailSafeDeploymentTests
 
         // With the secret (as the router sends it) the instance scores.
         using var withSecret = new HttpRequestMessage(HttpMethod.Post, instance.Address + "/score") { Content = new StringContent("""{"data":[1]}""") };
-        withSecret.Headers.Add(Serving.ScoringHostCommandLine.InstanceSecretHeader, secret);
+        withSecret.Headers.Add(Scoring.Hosting.ScoringHostCommandLine.InstanceSecretHeader, secret);
         using var ok = await http.SendAsync(withSecret);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }

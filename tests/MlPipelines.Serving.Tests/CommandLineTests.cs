@@ -1,3 +1,5 @@
+using MlPipelines.Scoring.Hosting;
+
 namespace MlPipelines.Serving.Tests;
 
 public sealed class CommandLineTests

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using MlPipelines.Scoring.Hosting;
 
 namespace MlPipelines.Serving.Tests;
 

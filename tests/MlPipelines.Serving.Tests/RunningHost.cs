@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using MlPipelines.Scoring.Hosting;
 using MlPipelines.Serving;
 
 namespace MlPipelines.Serving.Tests;

@@ -4,8 +4,8 @@ namespace MlPipelines.Endpoints.Local;
 
 /// <summary>
 /// The internal per-deployment secret with which the endpoint router authenticates to instances (header
-/// <see cref="Serving.ScoringHostCommandLine.InstanceSecretHeader"/>). It reaches an instance only through the environment
-/// variable <see cref="Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable"/>, never its command line, and
+/// <see cref="Scoring.Hosting.ScoringHostCommandLine.InstanceSecretHeader"/>). It reaches an instance only through the environment
+/// variable <see cref="Scoring.Hosting.ScoringHostCommandLine.InstanceSecretEnvironmentVariable"/>, never its command line, and
 /// is never logged. Local instances get a fresh one in memory each time the daemon starts them; docker instances get one
 /// kept in a <c>0600</c> file next to the deployment so the daemon's router can read it.
 /// </summary>

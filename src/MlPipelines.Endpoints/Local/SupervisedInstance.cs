@@ -105,7 +105,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         // Under a guard: the instance dies with this daemon even when the daemon is killed with SIGKILL. Its output is
         // pumped through the daemon into a capped, rotated log (a shell redirect would grow without bound).
         var environment = new Dictionary<string, string>(_spec.Environment) { ["MLP_INSTANCE_LOG"] = _logPath, ["MLP_INSTANCE_ID"] = Id };
-        if (_secret is not null) environment[Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
+        if (_secret is not null) environment[Scoring.Hosting.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
         var started = InstanceGuard.Start(_spec.FileName, _spec.ArgumentsFor(Port), _spec.WorkingDirectory ?? _workDir, _log.WriteLine, environment);
         ProcessId = started.InstancePid;
         InstancePidFile.Write(_pidPath, started.InstancePid);

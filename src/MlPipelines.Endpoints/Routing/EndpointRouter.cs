@@ -55,7 +55,7 @@ public sealed class EndpointRouter : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 100L * 1024 * 1024; // replaced per request by the table's limit
-            Serving.Http.RequestLimits.Configure(k.Limits);
+            MlPipelines.Http.RequestLimits.Configure(k.Limits);
             k.Listen(IPAddress.Loopback, port);
         });
         _app = builder.Build();
@@ -107,7 +107,7 @@ public sealed class EndpointRouter : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var table = Volatile.Read(ref _table);
-        if (Serving.Http.RequestLimits.Check(context.Request) is { } broken)
+        if (MlPipelines.Http.RequestLimits.Check(context.Request) is { } broken)
         {
             await RouterResponses.ErrorAsync(context, broken.Status, broken.Message);
             return;

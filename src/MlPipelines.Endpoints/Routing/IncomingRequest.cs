@@ -57,7 +57,7 @@ internal sealed class IncomingRequest
         if (Body is not null) message.Content = new ByteArrayContent(Body);
         else if (Stream is not null) message.Content = new StreamContent(Stream);
         ProxyHeaders.Apply(Headers, message);
-        if (instanceSecret is not null) message.Headers.TryAddWithoutValidation(Serving.ScoringHostCommandLine.InstanceSecretHeader, instanceSecret);
+        if (instanceSecret is not null) message.Headers.TryAddWithoutValidation(Scoring.Hosting.ScoringHostCommandLine.InstanceSecretHeader, instanceSecret);
         return message;
     }
 }

@@ -12,7 +12,7 @@ internal static class ProxyHeaders
     private static readonly HashSet<string> SkippedRequest = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Authorization", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade",
-        "Proxy-Authorization", "Proxy-Connection", "Content-Length", Serving.ScoringHostCommandLine.InstanceSecretHeader,
+        "Proxy-Authorization", "Proxy-Connection", "Content-Length", Scoring.Hosting.ScoringHostCommandLine.InstanceSecretHeader,
     };
 
     private static readonly HashSet<string> SkippedResponse = new(StringComparer.OrdinalIgnoreCase)

@@ -26,7 +26,7 @@ public sealed record EndpointRouteConfig
 /// <param name="Instances">Base addresses such as <c>http://127.0.0.1:5001</c>.</param>
 /// <param name="TimeoutMs">Request timeout; the router answers 504 after it.</param>
 /// <param name="InstanceSecret">The deployment's internal secret, sent to its instances in
-/// <see cref="Serving.ScoringHostCommandLine.InstanceSecretHeader"/>; null sends none.</param>
+/// <see cref="Scoring.Hosting.ScoringHostCommandLine.InstanceSecretHeader"/>; null sends none.</param>
 public sealed record DeploymentRouteConfig(string Name, IReadOnlyList<string> Instances, int TimeoutMs = 30_000, string? InstanceSecret = null)
 {
     /// <inheritdoc />

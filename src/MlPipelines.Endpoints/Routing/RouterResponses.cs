@@ -13,8 +13,7 @@ internal static class RouterResponses
     public static Task ErrorAsync(HttpContext context, int status, string message)
     {
         if (context.Response.HasStarted) { context.Abort(); return Task.CompletedTask; }
-        var id = context.Request.Headers["x-request-id"] is { Count: 1 } given && given[0]!.Length is > 0 and <= 128
-            ? Serving.Http.LogText.Escape(given[0]!) : Guid.NewGuid().ToString("n");
+        var id = MlPipelines.Http.CorrelationIds.Of(context);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.Headers["x-request-id"] = id;

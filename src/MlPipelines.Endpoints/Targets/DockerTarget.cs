@@ -42,7 +42,7 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
                 {
                     Image = image, Name = name, PublishPort = ContainerPort,
                     Env = [$"MLP_TIMEOUT_MS={record.RequestTimeoutMs}", $"MLP_MAX_CONCURRENCY={record.MaxConcurrentRequests}",
-                        $"{Serving.ScoringHostCommandLine.InstanceSecretEnvironmentVariable}={secret}"],
+                        $"{Scoring.Hosting.ScoringHostCommandLine.InstanceSecretEnvironmentVariable}={secret}"],
                 }, ct);
                 instances.Add(new DeploymentInstance($"{record.Name}-{i}", "", null, id, 0, null));
                 await engine.StartContainerAsync(id, ct);

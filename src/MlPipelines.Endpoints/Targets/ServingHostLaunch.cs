@@ -15,10 +15,10 @@ public static class ServingHostLaunch
     public static LaunchSpec Create(DeploymentPlan plan)
     {
         var python = plan.Scorer.Kind == "python";
-        var command = new Serving.ScoringHostCommandLine
+        var command = new Scoring.Hosting.ScoringHostCommandLine
         {
             ModelDirectory = plan.ModelDirectory,
-            Scorer = python ? Serving.ScorerKind.Python : Serving.ScorerKind.Dotnet,
+            Scorer = python ? Scoring.Hosting.ScorerKind.Python : Scoring.Hosting.ScorerKind.Dotnet,
             ScorerAssembly = python ? null : plan.Scorer.Path,
             ScorerType = python ? null : plan.Scorer.TypeName,
             ScorePy = python ? plan.Scorer.Path : null,

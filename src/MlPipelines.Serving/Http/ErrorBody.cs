@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using MlPipelines.Http;
 
 namespace MlPipelines.Serving.Http;
 
@@ -45,14 +46,5 @@ internal static class Responses
 
     /// <summary>The request's correlation id: the client's <c>x-request-id</c> (≤ 128 chars, control characters escaped
     /// so it cannot forge log lines) or a new one.</summary>
-    public static string CorrelationId(HttpContext ctx)
-    {
-        if (ctx.Items.TryGetValue(CorrelationKey, out var known) && known is string id) return id;
-        id = ctx.Request.Headers["x-request-id"] is { Count: 1 } given && given[0]!.Length is > 0 and <= 128
-            ? LogText.Escape(given[0]!) : Guid.NewGuid().ToString("n");
-        ctx.Items[CorrelationKey] = id;
-        return id;
-    }
-
-    private const string CorrelationKey = "mlp.correlationId";
+    public static string CorrelationId(HttpContext ctx) => CorrelationIds.Of(ctx);
 }

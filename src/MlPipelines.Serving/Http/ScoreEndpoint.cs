@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using MlPipelines.Scoring.Hosting;
 using MlPipelines.Serving.Scoring;
 
 namespace MlPipelines.Serving.Http;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace MlPipelines.Serving.Http;
+namespace MlPipelines.Http;
 
 /// <summary>
 /// Request-line and header limits enforced by the application, so an over-long URL (414) or oversized headers (431)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MlPipelines.Serving.Http;
+namespace MlPipelines.Http;
 
 /// <summary>Makes text from a request safe to log: control characters (CR, LF, ESC, …) become <c>\uXXXX</c>.</summary>
 public static class LogText

@@ -1,4 +1,4 @@
-namespace MlPipelines.Serving;
+namespace MlPipelines.Scoring.Hosting;
 
 /// <summary>How the scoring host runs the model's scoring code.</summary>
 public enum ScorerKind

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MlPipelines.Serving;
+namespace MlPipelines.Scoring.Hosting;
 
 internal static class ScoringHostCommandLineParser
 {

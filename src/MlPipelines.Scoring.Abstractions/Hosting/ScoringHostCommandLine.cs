@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace MlPipelines.Serving;
+namespace MlPipelines.Scoring.Hosting;
 
 /// <summary>
 /// The configuration of the scoring host, and its exact command line. Other components (deployments, tests) build one
