@@ -1,13 +1,14 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Processes;
 using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Compute;
 
 /// <summary>
 /// Runs a job as a local child process. On Unix the process leads its own process group and is guarded by
-/// <see cref="ParentDeathGuard"/>: cancellation, timeouts, the end of the job and the death of this process (even by
+/// <see cref="GuardedProcess"/>: cancellation, timeouts, the end of the job and the death of this process (even by
 /// SIGKILL) kill every process it started, grandchildren included.
 /// </summary>
 public sealed class LocalProcessTarget : IComputeTarget
@@ -77,7 +78,7 @@ public sealed class LocalProcessTarget : IComputeTarget
             RedirectStandardError = true,
             WorkingDirectory = job.WorkingDirectory ?? Environment.CurrentDirectory,
         };
-        ParentDeathGuard.Apply(psi, program, job.Arguments);
+        GuardedProcess.Apply(psi, program, job.Arguments);
         foreach (var (k, v) in job.Environment)
         {
             if (v is null) psi.Environment.Remove(k);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Processes;
 using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Compute.Tests;
@@ -143,12 +144,12 @@ public sealed class LocalProcessTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task ParentDeathGuard_ParentKilledWithSigkill_KillsJobAndGrandchildren()
+    public async Task GuardedProcess_ParentKilledWithSigkill_KillsJobAndGrandchildren()
     {
         // A parent that starts a guarded job and is then killed -9: a shell whose stdin pipe plays the parent's role.
         var marker = "mlp-guard-test-" + Guid.NewGuid().ToString("N");
         var psi = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true };
-        ParentDeathGuard.Apply(psi, "/bin/bash", ["-c", $"sleep 300 & sleep 301; : {marker}"]);
+        GuardedProcess.Apply(psi, "/bin/bash", ["-c", $"sleep 300 & sleep 301; : {marker}"]);
         psi.Environment["MLP_GUARD_MARKER"] = marker;
         using var job = Process.Start(psi)!;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

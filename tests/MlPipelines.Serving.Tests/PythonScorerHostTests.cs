@@ -24,7 +24,7 @@ public sealed class PythonScorerHostTests
             if data.get("crash"):
                 os._exit(7)
             if data.get("fail"):
-                raise ValueError("python secret detail")
+                raise RuntimeError("python secret detail")
             if "sleep" in data:
                 time.sleep(data["sleep"])
             return {"y": sum(data.get("x", [])) * factor, "pid": os.getpid()}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlPipelines.Core.Processes;
 
 namespace MlPipelines.Endpoints.Local;
 
@@ -29,7 +30,7 @@ public static class InstancePidFile
             if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid)
                 || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out var started)) return false;
             if (ProcessLiveness.StartTime(pid) != started) return false; // gone, or the pid was reused by another process
-            InstanceGuard.KillGroup(pid);
+            GuardedProcess.KillGroup(pid);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

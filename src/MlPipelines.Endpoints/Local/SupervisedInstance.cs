@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using MlPipelines.Core.Processes;
 
 namespace MlPipelines.Endpoints.Local;
 
@@ -51,7 +52,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         var backoff = MinBackoff;
         for (var attempt = 0; !_stop.IsCancellationRequested; attempt++)
         {
-            InstanceGuard.Started? started = null;
+            GuardedProcess? started = null;
             try
             {
                 if (attempt > 0)
@@ -62,18 +63,18 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                 }
                 var life = Stopwatch.StartNew();
                 started = Start();
-                var process = started.Guard;
+                var process = started.Process;
                 if (await WaitReadyAsync(process)) { Ready = true; EverReady = true; FailedStarts = 0; }
                 else
                 {
                     FailedStarts++;
                     LastError = $"instance {Id} did not become ready within {_spec.StartupTimeoutMs} ms; see {_logPath}";
-                    InstanceGuard.Kill(started);
+                    started.Kill();
                     Port = FreePort(); // the port may be what failed
                 }
                 await process.WaitForExitAsync(_stop.Token);
                 Ready = false;
-                if (EverReady) LastError = $"instance {Id} (pid {started.InstancePid}) exited with code {process.ExitCode}; see {_logPath}";
+                if (EverReady) LastError = $"instance {Id} (pid {started.Pid}) exited with code {process.ExitCode}; see {_logPath}";
                 backoff = life.Elapsed > MaxBackoff ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -90,8 +91,8 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                 // Only this loop owns the process object: stopping kills it here, before it is disposed.
                 if (started is not null)
                 {
-                    if (_stop.IsCancellationRequested) InstanceGuard.Kill(started);
-                    started.Guard.Dispose();
+                    if (_stop.IsCancellationRequested) started.Kill();
+                    started.Dispose();
                 }
             }
         }
@@ -99,16 +100,16 @@ internal sealed class SupervisedInstance : IAsyncDisposable
         File.Delete(_pidPath);
     }
 
-    private InstanceGuard.Started Start()
+    private GuardedProcess Start()
     {
         _log.WriteLine($"--- {DateTimeOffset.UtcNow:O} starting {Id} on port {Port}");
         // Under a guard: the instance dies with this daemon even when the daemon is killed with SIGKILL. Its output is
         // pumped through the daemon into a capped, rotated log (a shell redirect would grow without bound).
         var environment = new Dictionary<string, string>(_spec.Environment) { ["MLP_INSTANCE_LOG"] = _logPath, ["MLP_INSTANCE_ID"] = Id };
         if (_secret is not null) environment[Scoring.Hosting.ScoringHostCommandLine.InstanceSecretEnvironmentVariable] = _secret;
-        var started = InstanceGuard.Start(_spec.FileName, _spec.ArgumentsFor(Port), _spec.WorkingDirectory ?? _workDir, _log.WriteLine, environment);
-        ProcessId = started.InstancePid;
-        InstancePidFile.Write(_pidPath, started.InstancePid);
+        var started = GuardedProcess.Start(_spec.FileName, _spec.ArgumentsFor(Port), _spec.WorkingDirectory ?? _workDir, environment, _log.WriteLine);
+        ProcessId = started.Pid;
+        InstancePidFile.Write(_pidPath, started.Pid);
         return started;
     }
 

@@ -1,14 +1,16 @@
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
 
 namespace MlPipelines.Runner.Caching;
 
 /// <summary>
 /// Content hashes of input files and folders, skipping files whose size, mtime and inode are unchanged. With
-/// <paramref name="remember"/> false (<c>plan</c>, which writes nothing) the index is read but not updated.
+/// <paramref name="remember"/> false (<c>plan</c>, which writes nothing) the index is read but not updated. Folders are
+/// read with the <see cref="FolderWalker"/> rule; each skipped link goes to <paramref name="warn"/>.
 /// </summary>
-internal sealed class FileHashing(IFileHashIndex cache, bool remember = true)
+internal sealed class FileHashing(IFileHashIndex cache, bool remember = true, Action<string>? warn = null)
 {
     /// <summary>Hash of a file (its content hash) or folder (hash over sorted relative path + file hash pairs).</summary>
     public string HashPath(string fullPath)
@@ -29,11 +31,12 @@ internal sealed class FileHashing(IFileHashIndex cache, bool remember = true)
         return hash;
     }
 
-    public string HashFolder(string dir) => ContentHash.OfParts(
-        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-            .Select(f => (Rel: Path.GetRelativePath(dir, f).Replace('\\', '/'), Full: f))
-            .OrderBy(x => x.Rel, StringComparer.Ordinal)
-            .Select(x => KeyValuePair.Create(x.Rel, HashFile(new FileInfo(x.Full)))));
+    public string HashFolder(string dir)
+    {
+        var walk = FolderWalker.Walk(dir);
+        foreach (var w in walk.Warnings) warn?.Invoke(w);
+        return ContentHash.OfParts(walk.Files.Select(f => KeyValuePair.Create(f.RelativePath, HashFile(new FileInfo(f.FullPath)))));
+    }
 
     /// <summary>
     /// SHA-256 of a file's content (same value as <see cref="ContentHash.OfFile"/>), reading 4 MiB blocks on a second

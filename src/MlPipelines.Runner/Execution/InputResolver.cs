@@ -10,11 +10,12 @@ namespace MlPipelines.Runner.Execution;
 /// <summary>
 /// Resolves step inputs: data (local paths, workspace datasets) and upstream outputs, with content hashes. With
 /// <paramref name="readOnly"/> (for <c>plan</c>) nothing is written: local data is hashed but not registered, workspace
-/// datasets are not downloaded (their recorded hash is used) and the file-hash index is only read.
+/// datasets are not downloaded (their recorded hash is used) and the file-hash index is only read. Links skipped in a
+/// local data folder go to <paramref name="warn"/> (step name, warning), once, for the first step that reads the data.
 /// </summary>
-internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory, bool readOnly = false)
+internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, string baseDirectory, bool readOnly = false,
+    Action<string, string>? warn = null)
 {
-    private readonly FileHashing _hashing = new(workspace.FileHashes, remember: !readOnly);
     private readonly ConcurrentDictionary<string, Lazy<DataInput>> _data = new(StringComparer.Ordinal);
 
     internal sealed record DataInput(string Path, string Hash, string? Dataset, int? Version);
@@ -27,7 +28,7 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         {
             if (input.Source is DatasetSource data)
             {
-                var d = Data(data.Dataset);
+                var d = Data(data.Dataset, step.Name);
                 result[input.Name] = new StepInput(input.Name, input.Type, d.Path, null, d.Hash, null);
                 continue;
             }
@@ -47,7 +48,7 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
     internal IEnumerable<(string Dataset, int Version)> DatasetsUsedBy(PlanStep step) =>
         DataNamesUpstreamOf(step, new HashSet<string>(StringComparer.Ordinal) { step.Name })
             .Distinct(StringComparer.Ordinal)
-            .Select(Data)
+            .Select(name => Data(name, step.Name))
             .Where(d => d.Dataset is not null)
             .Select(d => (d.Dataset!, d.Version!.Value));
 
@@ -81,10 +82,10 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
         }
     }
 
-    private DataInput Data(string name) =>
-        _data.GetOrAdd(name, n => new Lazy<DataInput>(() => ResolveData(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    private DataInput Data(string name, string step) =>
+        _data.GetOrAdd(name, n => new Lazy<DataInput>(() => ResolveData(n, step), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
-    private DataInput ResolveData(string name)
+    private DataInput ResolveData(string name, string step)
     {
         var d = plan.Data.FirstOrDefault(x => x.Name == name) ?? throw MlpException.NotFound("data", name, plan.Data.Select(x => x.Name));
         if (d.Path is not null)
@@ -94,7 +95,7 @@ internal sealed class InputResolver(IWorkspace workspace, PipelinePlan plan, str
                 throw MlpException.Invalid($"Data '{name}' points at '{d.Path}', which does not exist (resolved to '{full}').");
             // Local data is registered as a dataset version (deduplicated by content) so runs and models record
             // which version they consumed; the cache key keeps using the fast file-index hash.
-            var hash = _hashing.HashPath(full);
+            var hash = new FileHashing(workspace.FileHashes, remember: !readOnly, w => warn?.Invoke(step, w)).HashPath(full);
             if (readOnly) return new DataInput(full, hash, null, null);
             var registered = workspace.Datasets.Register(name, full, $"local data '{d.Path}' of pipeline '{plan.Pipeline}'");
             return new DataInput(full, hash, name, registered.Version);

@@ -77,12 +77,16 @@ internal sealed class StepLog(IWorkspace workspace, string runId, string stepNam
                 File.Copy(path, target, overwrite: true);
             }
             else
-                foreach (var f in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+            {
+                var walk = FolderWalker.Walk(path);
+                foreach (var w in walk.Warnings) Info("warning: " + w);
+                foreach (var f in walk.Files)
                 {
-                    var to = Path.Combine(target, Path.GetRelativePath(path, f));
+                    var to = Path.Combine(target, f.RelativePath);
                     Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-                    File.Copy(f, to, overwrite: true);
+                    File.Copy(f.FullPath, to, overwrite: true);
                 }
+            }
         }
         lock (_gate) _tags["mlp.output." + o.Name] = rel;
     }

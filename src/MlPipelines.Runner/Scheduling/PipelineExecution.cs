@@ -29,7 +29,8 @@ internal sealed partial class PipelineExecution
         _o = options;
         _executors = options.BuildRegistry();
         _states = plan.Steps.Select((s, i) => new StepState(s, i)).ToDictionary(s => s.Step.Name, StringComparer.Ordinal);
-        _inputs = new InputResolver(options.Workspace, plan, options.BaseDirectory);
+        _inputs = new InputResolver(options.Workspace, plan, options.BaseDirectory,
+            warn: (step, w) => options.Progress.Output(step, LogStream.System, "warning: " + w));
         _experiment = options.Experiment ?? plan.Pipeline;
         _decider = new StepDecider(options.Workspace, plan, options.Force);
     }

@@ -7,7 +7,8 @@ namespace MlPipelines.Serving.Scoring;
 
 /// <summary>
 /// A pool of long-lived Python workers running score.py. A request waits (within its timeout) for an idle worker.
-/// A worker that crashes or times out is killed and replaced in the background; its request gets 503 or 504.
+/// A worker that crashes or times out is killed and replaced in the background; its request gets 503 or 504. A worker
+/// whose run() raised (an input error, 400, or any other exception, 500) stays in the pool.
 /// </summary>
 internal sealed class PythonScoringBackend(PythonWorkerSettings settings, int workerCount, ILogger log) : IScoringBackend
 {
@@ -55,7 +56,7 @@ internal sealed class PythonScoringBackend(PythonWorkerSettings settings, int wo
             _idle.Writer.TryWrite(worker);
             return Encoding.UTF8.GetBytes(result);
         }
-        catch (ScoringException e) when (e.Failure == ScoringFailure.ScorerError)
+        catch (ScoringException e) when (e.Failure is ScoringFailure.ScorerError or ScoringFailure.InputError)
         {
             _idle.Writer.TryWrite(worker);
             throw;

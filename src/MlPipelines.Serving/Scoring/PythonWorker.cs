@@ -127,6 +127,8 @@ internal sealed class PythonWorker : IAsyncDisposable
         var pending = Volatile.Read(ref _pending);
         if (pending is null || id != Volatile.Read(ref _pendingId)) return; // an answer to an abandoned request
         if (root.GetProperty("ok").GetBoolean()) pending.TrySetResult(root.GetProperty("result").GetRawText());
+        else if (root.TryGetProperty("input_error", out var input) && input.ValueKind == JsonValueKind.True)
+            pending.TrySetException(new ScoringException(ScoringFailure.InputError, root.GetProperty("error").GetString() ?? "invalid input"));
         else pending.TrySetException(new ScoringException(ScoringFailure.ScorerError, "score.py run() raised: " + root.GetProperty("error").GetString()));
     }
 

@@ -1,40 +1,25 @@
+using MlPipelines.Core.Files;
+
 namespace MlPipelines.Workspace.Snapshots;
 
 /// <summary>
 /// The files of a source folder that can affect a step — the same walk as <see cref="SourceSnapshot"/>: <c>.gitignore</c>
-/// and <c>.mlpignore</c> rules at every level, links to folders not followed, build outputs and tool folders skipped.
-/// Used for the "code" part of step cache keys, so a stray ignored file does not invalidate every step.
+/// and <c>.mlpignore</c> rules at every level, build outputs and tool folders skipped, links read with the
+/// <see cref="FolderWalker"/> rule (one resolving inside the folder counts as that file or folder; one out of the folder,
+/// dangling or looping is skipped with a warning). Used for the "code" part of step cache keys, so a stray ignored file
+/// does not invalidate every step.
 /// </summary>
 public static class SourceFiles
 {
     /// <summary>Folders never part of the code: version control, the workspace, build outputs and IDE/tool folders.</summary>
     public static IReadOnlyList<string> Skipped { get; } = [.. SourceSnapshot.AlwaysSkipped, ".vs", ".idea", "node_modules", "artifacts"];
 
-    /// <summary>Full paths of the files under <paramref name="root"/> that are not ignored, in ordinal order of their relative paths.</summary>
-    public static IReadOnlyList<string> Enumerate(string root)
+    /// <summary>The files under <paramref name="root"/> that are not ignored, sorted by relative path, and the links skipped.</summary>
+    public static FolderWalk Walk(string root)
     {
-        var files = new List<(string Rel, string Full)>();
-        Walk(new DirectoryInfo(Path.GetFullPath(root)), "", new IgnoreRules(), files);
-        return files.OrderBy(f => f.Rel, StringComparer.Ordinal).Select(f => f.Full).ToList();
-    }
-
-    private static void Walk(DirectoryInfo dir, string rel, IgnoreRules rules, List<(string, string)> files)
-    {
-        foreach (var name in new[] { ".gitignore", ".mlpignore" })
-        {
-            var f = Path.Combine(dir.FullName, name);
-            if (File.Exists(f)) rules.Add(rel, File.ReadAllLines(f));
-        }
-        foreach (var entry in dir.EnumerateFileSystemInfos())
-        {
-            var path = rel.Length == 0 ? entry.Name : rel + "/" + entry.Name;
-            if (entry is DirectoryInfo sub)
-            {
-                if (Skipped.Contains(sub.Name) || sub.LinkTarget is not null || rules.IsIgnored(path, true)) continue;
-                Walk(sub, path, rules, files);
-            }
-            else if (entry is FileInfo file && !rules.IsIgnored(path, false))
-                files.Add((path, file.FullName));
-        }
+        var rules = new IgnoreRules();
+        return FolderWalker.Walk(Path.GetFullPath(root),
+            include: (rel, isDir) => !(isDir && Skipped.Contains(Path.GetFileName(rel))) && !rules.IsIgnored(rel, isDir),
+            entering: (rel, dir) => SourceSnapshot.LoadIgnoreFiles(rules, rel, dir));
     }
 }

@@ -76,7 +76,7 @@ public sealed class SourceSnapshot
     /// <summary>Writes the zip to a file.</summary>
     public void WriteTo(string path) => File.WriteAllBytes(path, Zip);
 
-    private static void LoadIgnoreFiles(IgnoreRules rules, string rel, string dir)
+    internal static void LoadIgnoreFiles(IgnoreRules rules, string rel, string dir)
     {
         foreach (var name in new[] { ".gitignore", ".mlpignore" })
         {

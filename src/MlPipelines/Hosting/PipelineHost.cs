@@ -81,8 +81,9 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
     {
         var dataPaths = plan.Data.Where(d => d.Path is not null).Select(d => Path.GetFullPath(d.Path!, baseDirectory));
         // The code part of cache keys: files not matched by .gitignore/.mlpignore, without build outputs.
- var root = Options.SourceDirectory ?? PlanDirectory;
-        return SourceHasher.Hash(ws.FileHashes, root, dataPaths, remember, Workspace.Snapshots.SourceFiles.Enumerate(root));
+        var root = Options.SourceDirectory ?? PlanDirectory;
+        return SourceHasher.Hash(ws.FileHashes, root, dataPaths, remember, Workspace.Snapshots.SourceFiles.Walk(root),
+            w => Error.WriteLine("warning: " + w));
     }
 
     public string Description()
