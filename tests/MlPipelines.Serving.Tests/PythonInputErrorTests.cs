@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MlPipelines.Scoring.Hosting;
 
 namespace MlPipelines.Serving.Tests;
 
