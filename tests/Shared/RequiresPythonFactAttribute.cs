@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MlPipelines.Serving.Tests;
+namespace MlPipelines.Tests.Shared;
 
 /// <summary>A fact that is skipped, with the reason shown, when no python3 is on PATH.</summary>
 public sealed class RequiresPythonFactAttribute : FactAttribute
