@@ -3,13 +3,18 @@ using MlPipelines.Core.Errors;
 
 namespace MlPipelines.Rendering;
 
-/// <summary>Finds templates: a file under the user's templates folder wins over the built-in (embedded) one.</summary>
-internal sealed class TemplateSource(string? userDirectory)
+/// <summary>
+/// Finds templates, for scoring images and Kubernetes manifests alike: a file under the user's templates folder (a
+/// project's <c>templates/</c>) wins over the built-in one embedded from the repository's <c>templates/</c>.
+/// </summary>
+/// <param name="userDirectory">Folder whose files override the built-in templates by relative path, or null.</param>
+public sealed class TemplateSource(string? userDirectory)
 {
     private const string Prefix = "templates/";
     private static readonly Assembly Own = typeof(TemplateSource).Assembly;
 
-    /// <summary>Text of the template at <paramref name="relativePath"/> (e.g. <c>scoring/dotnet/Dockerfile.hbs</c>) and where it came from.</summary>
+    /// <summary>Text of the template at <paramref name="relativePath"/> (e.g. <c>scoring/dotnet/Dockerfile.hbs</c>) and
+    /// where it came from (<c>user</c> or <c>built-in</c>); NotFound listing the built-in templates when there is none.</summary>
     public (string Text, string Origin) Load(string relativePath)
     {
         if (userDirectory is not null)

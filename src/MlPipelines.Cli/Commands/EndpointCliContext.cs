@@ -2,6 +2,7 @@ using MlPipelines.Cli.Infrastructure;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Endpoints.Daemon;
 using MlPipelines.Endpoints.Services;
+using MlPipelines.Endpoints.Targets;
 
 namespace MlPipelines.Cli.Commands;
 
@@ -13,6 +14,8 @@ internal static class EndpointCliContext
         Workspace = workspace,
         Daemon = DaemonCommandFor(workspace.Info.Location),
         Who = Environment.UserName,
+        // As for 'mlp image': a templates/ folder in the current folder overrides the built-in manifests.
+        Kubernetes = new KubernetesOptions { TemplatesDirectory = Directory.Exists("templates") ? Path.GetFullPath("templates") : null },
     };
 
     /// <summary><c>mlp endpoint daemon --workspace DIR</c>, run the same way this process was (apphost or <c>dotnet mlp.dll</c>).</summary>

@@ -1,5 +1,6 @@
 using HandlebarsDotNet;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Rendering;
 
 namespace MlPipelines.Endpoints.Targets;
 
@@ -14,10 +15,13 @@ public sealed record KubernetesOptions
     public string? OutputDirectory { get; init; }
     /// <summary>Image used when a deployment names none: <c>{model}</c> and <c>{version}</c> are replaced.</summary>
     public string DefaultImage { get; init; } = "localhost:5000/mlp-scoring/{model}:{version}";
+    /// <summary>A project's <c>templates/</c> folder whose <c>kubernetes/*.hbs</c> override the built-in manifests, or null.</summary>
+    public string? TemplatesDirectory { get; init; }
 }
 
 /// <summary>
-/// Renders an endpoint's Kubernetes manifests from <c>templates/kubernetes/*.hbs</c>: per deployment a Deployment and
+/// Renders an endpoint's Kubernetes manifests from <c>kubernetes/*.hbs</c> of the <see cref="TemplateSource"/> (a
+/// project's <c>templates/</c> folder overrides the built-in files, as for scoring images): per deployment a Deployment and
 /// a Service, and one Gateway API HTTPRoute with weighted backendRefs (traffic), header matches (pinning) and
 /// RequestMirror filters (mirror), and for key-auth endpoints a Secret with the keys that the pods read as
 /// <c>MLP_SERVE_KEYS</c>. Pure: text in, text out, deterministic.
@@ -25,10 +29,6 @@ public sealed record KubernetesOptions
 public static class KubernetesManifests
 {
     private static readonly IHandlebars Engine = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-    private static readonly Lazy<HandlebarsTemplate<object, object>> DeploymentTemplate = new(() => Compile("deployment.yaml.hbs"));
-    private static readonly Lazy<HandlebarsTemplate<object, object>> ServiceTemplate = new(() => Compile("service.yaml.hbs"));
-    private static readonly Lazy<HandlebarsTemplate<object, object>> RouteTemplate = new(() => Compile("httproute.yaml.hbs"));
-    private static readonly Lazy<HandlebarsTemplate<object, object>> SecretTemplate = new(() => Compile("secret.yaml.hbs"));
 
     /// <summary>File of the endpoint's key Secret (written only for key-auth endpoints).</summary>
     public const string SecretFile = "keys.secret.yaml";
@@ -39,15 +39,19 @@ public static class KubernetesManifests
     /// <summary>File name → YAML text for the endpoint and its Kubernetes deployments.</summary>
     public static IReadOnlyDictionary<string, string> Render(EndpointRecord endpoint, IReadOnlyList<DeploymentRecord> deployments, KubernetesOptions options)
     {
+        var templates = new TemplateSource(options.TemplatesDirectory);
+        HandlebarsTemplate<object, object> Template(string name) => Engine.Compile(templates.Load("kubernetes/" + name).Text);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var ordered = deployments.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
         var secretName = endpoint.AuthMode == "key" ? ResourceName(endpoint.Name, "keys") : "";
         if (secretName.Length > 0)
-            files[SecretFile] = SecretTemplate.Value(new Dictionary<string, object>
+            files[SecretFile] = Template("secret.yaml.hbs")(new Dictionary<string, object>
             {
                 ["endpoint"] = endpoint.Name, ["namespace"] = options.Namespace, ["secretName"] = secretName,
                 ["keys"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{endpoint.PrimaryKey},{endpoint.SecondaryKey}")),
             });
+        var deploymentTemplate = Template("deployment.yaml.hbs");
+        var serviceTemplate = Template("service.yaml.hbs");
         foreach (var d in ordered)
         {
             var model = new Dictionary<string, object>
@@ -57,8 +61,8 @@ public static class KubernetesManifests
                 ["image"] = d.Image ?? options.DefaultImage.Replace("{model}", d.Model).Replace("{version}", d.ModelVersion.ToString()),
                 ["timeoutMs"] = d.RequestTimeoutMs, ["maxConcurrency"] = d.MaxConcurrentRequests, ["keysSecret"] = secretName,
             };
-            files[$"{d.Name}.deployment.yaml"] = DeploymentTemplate.Value(model);
-            files[$"{d.Name}.service.yaml"] = ServiceTemplate.Value(model);
+            files[$"{d.Name}.deployment.yaml"] = deploymentTemplate(model);
+            files[$"{d.Name}.service.yaml"] = serviceTemplate(model);
         }
         var route = new Dictionary<string, object>
         {
@@ -73,7 +77,7 @@ public static class KubernetesManifests
                 ["resourceName"] = ResourceName(endpoint.Name, d.Name), ["percent"] = endpoint.Mirror[d.Name],
             }).ToList(),
         };
-        files[RouteFile] = RouteTemplate.Value(route);
+        files[RouteFile] = Template("httproute.yaml.hbs")(route);
         return files;
     }
 
@@ -82,13 +86,5 @@ public static class KubernetesManifests
     {
         var raw = $"{endpoint}-{deployment}".ToLowerInvariant().Replace('_', '-').Replace('.', '-');
         return raw.Length <= 63 ? raw : raw[..63].TrimEnd('-');
-    }
-
-    private static HandlebarsTemplate<object, object> Compile(string name)
-    {
-        using var stream = typeof(KubernetesManifests).Assembly.GetManifestResourceStream("kubernetes/" + name)
-            ?? throw new InvalidOperationException($"Template 'kubernetes/{name}' is not embedded.");
-        using var reader = new StreamReader(stream);
-        return Engine.Compile(reader.ReadToEnd());
     }
 }

@@ -2,6 +2,7 @@ using MlPipelines.Core.Errors;
 using MlPipelines.Core.Registry;
 using MlPipelines.Endpoints.Daemon;
 using MlPipelines.Endpoints.Services;
+using MlPipelines.Endpoints.Targets;
 using MlPipelines.Pipelines;
 using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
@@ -32,6 +33,8 @@ public sealed class DeployExecutor : StepExecutor<DeployPlanStep>
         var endpoints = new EndpointsContext
         {
             Workspace = ws, Daemon = Daemon ?? DaemonCommandResolver.Resolve(ws.Info.Location, Hosting.EndpointDaemonCommand.SelfHosted(ws.Info.Location)), Who = $"pipeline run {context.ParentRunId}",
+            // As for the Image step: the pipeline's templates/ folder overrides the built-in manifests.
+            Kubernetes = new KubernetesOptions { TemplatesDirectory = Directory.Exists(Path.Combine(context.BaseDirectory, "templates")) ? Path.Combine(context.BaseDirectory, "templates") : null },
         };
         var endpointService = new EndpointService(endpoints);
         var ct = context.CancellationToken;

@@ -37,6 +37,27 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void Render_UserTemplatesFolder_OverridesOnlyTheFilesItHolds()
+    {
+        var templates = Directory.CreateTempSubdirectory("mlp-k8s-templates-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(templates, "kubernetes"));
+            File.WriteAllText(Path.Combine(templates, "kubernetes", "service.yaml.hbs"), "# team service for {{resourceName}} in {{namespace}}\n");
+            var builtIn = KubernetesManifests.Render(Endpoint(new() { ["blue"] = 100, ["green"] = 0 }), BlueGreen, new KubernetesOptions());
+            var custom = KubernetesManifests.Render(Endpoint(new() { ["blue"] = 100, ["green"] = 0 }), BlueGreen, new KubernetesOptions { TemplatesDirectory = templates });
+
+            Assert.Equal("# team service for iris-blue in default\n", custom["blue.service.yaml"]);
+            Assert.Equal(builtIn["blue.deployment.yaml"], custom["blue.deployment.yaml"]); // not overridden: the built-in file
+            Assert.Equal(builtIn[KubernetesManifests.RouteFile], custom[KubernetesManifests.RouteFile]);
+        }
+        finally
+        {
+            Directory.Delete(templates, true);
+        }
+    }
+
+    [Fact]
     public void Render_MirrorToZeroTrafficDeployment_MatchesApprovedRoute()
     {
         var files = KubernetesManifests.Render(Endpoint(new() { ["blue"] = 100, ["green"] = 0 }, new() { ["green"] = 20 }), BlueGreen, new KubernetesOptions());
