@@ -19,7 +19,10 @@ internal sealed class RecordWriter(IRunStore store, string runId, Func<PendingRe
     private bool _disposed;
 
     /// <summary>Starts the background task (once; a recorder that never gets a record never starts one).</summary>
-    public void Start() => _loop ??= Task.Run(LoopAsync);
+    public void Start()
+    {
+        if (!_disposed) _loop ??= Task.Run(LoopAsync);
+    }
 
     /// <summary>Asks the background task to write now.</summary>
     public void Wake() => _wake.Release();
@@ -92,8 +95,8 @@ internal sealed class RecordWriter(IRunStore store, string runId, Func<PendingRe
         _stop.Cancel();
         try { _loop?.GetAwaiter().GetResult(); }
         catch (OperationCanceledException) { }
+        // The semaphore and token source stay undisposed (they hold nothing without a wait handle): a record after
+        // Dispose must not throw; it waits for an explicit Flush.
         WritePending();
-        _stop.Dispose();
-        _wake.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using MlPipelines.Core.Errors;
-using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
 using MlPipelines.Core.Recording;
 using MlPipelines.Core.Runs;
