@@ -3,6 +3,7 @@ using System.Text.Json;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Files;
 using MlPipelines.Core.Naming;
+using MlPipelines.Core.Recording;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Workspace;
@@ -12,13 +13,14 @@ namespace MlPipelines.Tracking;
 /// <summary>
 /// Logging client for training code. Inside a run started by <c>mlp run submit</c> or a pipeline step
 /// (<c>MLP_RUN_ID</c> is set) it logs to that run; outside, <see cref="Start"/> creates a new run in the nearest
-/// workspace, like <c>mlflow.start_run</c>. Metrics are batched: call <see cref="Flush"/> to make them durable now.
+/// workspace, like <c>mlflow.start_run</c>. Metrics, params, tags and tables go through the same
+/// <see cref="RunRecorder"/> (and step rule) as <c>##mlp</c> lines, batched: call <see cref="Flush"/> to make them durable now.
 /// </summary>
 public sealed class MlpRun : IDisposable
 {
     private readonly IWorkspace _workspace;
     private readonly bool _ownsRun;
-    private readonly MetricBuffer _metrics;
+    private readonly RunRecorder _recorder;
     private readonly Timer? _heartbeat;
     private readonly bool _ownsWorkspace;
     private bool _ended;
@@ -29,11 +31,18 @@ public sealed class MlpRun : IDisposable
         _ownsWorkspace = ownsWorkspace;
         Info = run;
         _ownsRun = ownsRun;
-        _metrics = new MetricBuffer(workspace.Runs, run.Id, options.BatchSize, options.FlushInterval);
         if (ownsRun) _heartbeat = new Timer(_ => TryHeartbeat(), null, TimeSpan.Zero, options.HeartbeatInterval);
         OutputDirectory = Environment.GetEnvironmentVariable("MLP_OUTPUT_DIR") is { Length: > 0 } o && !ownsRun
             ? o : Path.Combine(workspace.ScratchDirectory, "outputs", run.Id);
         Directory.CreateDirectory(OutputDirectory);
+        _recorder = new RunRecorder(workspace, run.Id, new RecorderOptions
+        {
+            OutputDirectory = OutputDirectory,
+            WorkingDirectory = Directory.GetCurrentDirectory(),
+            BatchSize = options.BatchSize,
+            FlushInterval = options.FlushInterval,
+            OnWarning = w => Console.Error.WriteLine("warning: " + w),
+        });
     }
 
     /// <summary>The run being logged to.</summary>
@@ -75,19 +84,23 @@ public sealed class MlpRun : IDisposable
         return new MlpRun(workspace, run, ownsRun: true, options ?? new TrackingOptions(), ownsWorkspace: false);
     }
 
-    /// <summary>Appends a metric point (batched). Without <paramref name="step"/> the next step of that metric is used.</summary>
-    public void LogMetric(string name, double value, long? step = null) => _metrics.Add(Names.Validate("metric", name), value, step);
+    /// <summary>
+    /// Appends a metric point (batched). Without <paramref name="step"/> it gets the step after the last one logged
+    /// for that metric by this client (0 for the first), the rule of <c>##mlp[metric]</c> lines.
+    /// </summary>
+    public void LogMetric(string name, double value, long? step = null) =>
+        _recorder.LogMetric(Names.Validate("metric", name), value, step, DateTimeOffset.UtcNow);
 
-    /// <summary>Sets a parameter (set once; the same value again is fine).</summary>
+    /// <summary>Sets a parameter (batched; set once: the same value again is fine, another value throws Conflict).</summary>
     public void LogParam(string name, object value) =>
-        _workspace.Runs.LogParams(Id, new Dictionary<string, string> { [Names.Validate("param", name)] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "" });
+        _recorder.LogParam(Names.Validate("param", name), Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
 
-    /// <summary>Sets a tag.</summary>
-    public void SetTag(string name, string value) => _workspace.Runs.SetTags(Id, new Dictionary<string, string> { [Names.Validate("tag", name)] = value });
+    /// <summary>Sets a tag (batched).</summary>
+    public void SetTag(string name, string value) => _recorder.SetTag(Names.Validate("tag", name), value);
 
-    /// <summary>Logs a table: a list of rows, each serialised as a JSON object.</summary>
+    /// <summary>Logs a table (batched): a list of rows, each serialised as a JSON object.</summary>
     public void LogTable<TRow>(string name, IEnumerable<TRow> rows) =>
-        _workspace.Runs.AddTable(Id, new RunTable(Names.Validate("table", name), JsonSerializer.Serialize(rows), DateTimeOffset.UtcNow));
+        _recorder.AddTable(new RunTable(Names.Validate("table", name), JsonSerializer.Serialize(rows), DateTimeOffset.UtcNow));
 
     /// <summary>Logs a PNG or SVG image file.</summary>
     public void LogImage(string name, string path)
@@ -108,8 +121,8 @@ public sealed class MlpRun : IDisposable
         _workspace.Runs.AddOutput(Id, new RunOutput(rel, blob.Hash, blob.Size));
     }
 
-    /// <summary>Writes pending metrics now; they are durable when this returns.</summary>
-    public void Flush() => _metrics.Flush();
+    /// <summary>Writes pending metrics, params, tags and tables now; they are durable when this returns (throws when a write failed).</summary>
+    public void Flush() => _recorder.Flush();
 
     /// <summary>Ends a run this client started as Completed (no-op for an attached run: its owner sets the status).</summary>
     public void Complete() => End(RunStatus.Completed, null);
@@ -122,7 +135,7 @@ public sealed class MlpRun : IDisposable
         if (_ended) return;
         _ended = true;
         _heartbeat?.Dispose();
-        _metrics.Flush();
+        _recorder.Flush();
         if (!_ownsRun) return;
         var outputs = new OutputBatch(_workspace);
         outputs.AddFolder(OutputDirectory);
@@ -142,7 +155,7 @@ public sealed class MlpRun : IDisposable
     public void Dispose()
     {
         End(RunStatus.Completed, null);
-        _metrics.Dispose();
+        _recorder.Dispose();
         if (_ownsWorkspace) _workspace.Dispose();
     }
 }

@@ -36,9 +36,9 @@ public sealed class OutputDecodingTests
     public async Task RunAsync_LineLongerThanReadBuffer_KeptWhole()
     {
         var lines = new List<OutputLine>();
-        await new LocalProcessTarget().RunAsync(new ComputeJob("bash", ["-c", "head -c 20000 /dev/zero | tr '\\0' x; echo; echo end"]),
+        await new LocalProcessTarget().RunAsync(new ComputeJob("bash", ["-c", "head -c 200000 /dev/zero | tr '\\0' x; echo; echo end"]),
             new ComputeObserver { OnOutput = lines.Add }, CancellationToken.None);
 
-        Assert.Equal([20000, 3], lines.Where(l => l.Stream == LogStream.Stdout).Select(l => l.Text.Length));
+        Assert.Equal([200000, 3], lines.Where(l => l.Stream == LogStream.Stdout).Select(l => l.Text.Length));
     }
 }

@@ -66,18 +66,4 @@ public class MlpProtocolTests
         Assert.Equal(new TableCommand("cm", "{\"rows\":[[1,2]]}"), MlpLineParser.Parse("##mlp[table name=cm]{\"rows\":[[1,2]]}")!.Command);
         Assert.Equal(new ImageCommand("roc", "plots/roc.png"), MlpLineParser.Parse("##mlp[image name=roc]plots/roc.png")!.Command);
     }
-
-    [Fact]
-    public void Reader_MetricWithoutStep_ContinuesSeriesPerMetric()
-    {
-        var reader = new MlpProtocolReader(new Dictionary<string, long> { ["loss"] = 9 });
-        long Step(string line) => ((MetricCommand)reader.Read(line)!.Command!).Step!.Value;
-        Assert.Equal(0, Step("##mlp[metric name=acc]0.1"));
-        Assert.Equal(1, Step("##mlp[metric name=acc]0.2"));
-        Assert.Equal(10, Step("##mlp[metric name=loss]0.2"));
-        Assert.Equal(5, Step("##mlp[metric name=acc step=5]0.3"));
-        Assert.Equal(6, Step("##mlp[metric name=acc]0.4"));
-        Assert.Null(reader.Read("plain output"));
-        Assert.NotNull(reader.Read("##mlp[metric name=acc]oops")!.Warning);
-    }
 }

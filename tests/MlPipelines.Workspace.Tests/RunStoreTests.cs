@@ -186,6 +186,17 @@ public class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Logs_BatchNotAMultipleOfTheRowsPerStatement_EveryLineOnceWithItsFields()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        var t = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
+        var lines = Enumerable.Range(0, 19).Select(i => new LogLine(i, (LogStream)(i % 3), t.AddMilliseconds(i), $"line {i}")).ToList();
+        _ws.Runs.AppendLogs(id, lines);
+        _ws.Runs.AppendLogs(id, lines.Take(10).ToList()); // already there: ignored
+        Assert.Equal(lines, _ws.Runs.GetLogs(id));
+    }
+
+    [Fact]
     public void Outputs_DotDotOrAbsolutePath_Rejected()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;

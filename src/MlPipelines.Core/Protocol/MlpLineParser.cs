@@ -7,9 +7,9 @@ namespace MlPipelines.Core.Protocol;
 
 /// <summary>
 /// Parses the language-neutral logging protocol: a stdout line <c>##mlp[KIND key=value …]PAYLOAD</c>. Values may be
-/// quoted (<c>name="a b"</c>). Pure and stateless; <see cref="MlpProtocolReader"/> adds default metric steps.
+/// quoted (<c>name="a b"</c>). Pure and stateless; <see cref="Recording.RunRecorder"/> applies the lines to a run (and numbers steps).
 /// </summary>
-public static class MlpLineParser
+public static partial class MlpLineParser
 {
     /// <summary>Every protocol line starts with this (leading whitespace allowed).</summary>
     public const string Prefix = "##mlp[";

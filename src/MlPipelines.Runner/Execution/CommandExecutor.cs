@@ -1,7 +1,5 @@
 using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
-using MlPipelines.Core.Protocol;
-using MlPipelines.Core.Runs;
 using MlPipelines.Pipelines.Plan;
 
 namespace MlPipelines.Runner.Execution;
@@ -28,11 +26,7 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes) : StepExecut
         var result = await target.RunAsync(job, new ComputeObserver
         {
             OnStarted = s => ctx.Workspace.Runs.SetProcess(ctx.RunId, s.ProcessId, s.Host),
-            OnOutput = line =>
-            {
-                ctx.Log.Write(line.Stream, line.Text);
-                if (line.InvalidUtf8 && line.Stream == LogStream.Stdout && MlpLineParser.InvalidUtf8Warning(line.Text) is { } w) ctx.Log.Info("warning: " + w);
-            },
+            OnOutput = line => ctx.Log.Write(line.Stream, line.Text, line.Timestamp, line.InvalidUtf8),
         }, ctx.CancellationToken).ConfigureAwait(false);
         return result.Succeeded ? StepResult.Success : StepResult.Failure(result.Reason());
     }

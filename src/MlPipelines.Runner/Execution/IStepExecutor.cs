@@ -68,8 +68,14 @@ public sealed record StepInput(string Name, string Type, string? Path, string? V
 /// <summary>The log of a step: lines go to the step's run logs and to the console with the step name as prefix.</summary>
 public interface IStepLog
 {
-    /// <summary>Writes a line; stdout lines starting with <c>##mlp[</c> are also applied to the run (metrics, params, tags, tables, images, outputs).</summary>
+    /// <summary>Writes a line produced now; stdout lines starting with <c>##mlp[</c> are also applied to the run (metrics, params, tags, tables, images, outputs).</summary>
     void Write(Core.Runs.LogStream stream, string text);
+
+    /// <summary>
+    /// Writes a line of a process's output read at <paramref name="readAt"/> (the time of what it records);
+    /// <paramref name="invalidUtf8"/> says its bytes were not valid UTF-8 (a protocol line then gets a warning).
+    /// </summary>
+    void Write(Core.Runs.LogStream stream, string text, DateTimeOffset readAt, bool invalidUtf8 = false);
 
     /// <summary>Writes a line from MlPipelines itself (System stream).</summary>
     void Info(string text);

@@ -1,6 +1,6 @@
 using MlPipelines.Core.Errors;
-using MlPipelines.Core.Files;
 using MlPipelines.Core.Hashing;
+using MlPipelines.Core.Recording;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Pipelines.Plan;
@@ -48,16 +48,14 @@ internal static class OutputStore
     }
 
     /// <summary>
-    /// Stores every file of the output folder in the artifact store and records the run's outputs, all or nothing:
-    /// a file that cannot be read, or a missing declared output, records no output at all. Skipped links go to <paramref name="warn"/>.
+    /// Stores every file of the output folder, and the step's <c>##mlp[output]</c> named outputs, in the artifact store
+    /// and records the run's outputs through its recorder, all or nothing: a file that cannot be read, or a missing
+    /// declared output, records no output at all. Skipped links are the recorder's warnings.
     /// </summary>
-    internal static Dictionary<string, ResolvedOutput> Collect(IWorkspace ws, string runId, PlanStep step, string outDir, IReadOnlyDictionary<string, string> values, Action<string>? warn = null)
+    internal static Dictionary<string, ResolvedOutput> Collect(IWorkspace ws, RunRecorder recorder, string runId, PlanStep step, string outDir, IReadOnlyDictionary<string, string> values)
     {
-        var batch = new OutputBatch(ws);
-        batch.AddFolder(outDir);
-        foreach (var w in batch.Warnings) warn?.Invoke(w);
-        if (batch.Failure is not null) throw MlpException.Failed($"Step '{step.Name}': {batch.Failure}.");
-        var stored = batch.Outputs.ToList();
+        if (recorder.CollectOutputs(out var collected) is { } failure) throw MlpException.Failed($"Step '{step.Name}': {failure}.");
+        var stored = collected.ToList();
         foreach (var o in step.Outputs)
         {
             if (IsReference(o.Type) && !values.ContainsKey(o.Name))
@@ -65,7 +63,7 @@ internal static class OutputStore
             if (IsFile(o.Type) && stored.All(s => s.Path != o.Name))
                 throw MlpException.Failed($"Step '{step.Name}' did not write its output file '{o.Name}' (expected at '{Path.Combine(outDir, o.Name)}').");
         }
-        batch.Commit(runId);
+        recorder.CommitOutputs();
         if (values.Count > 0) ws.Runs.SetTags(runId, values.ToDictionary(v => OutputTagPrefix + v.Key, v => v.Value));
         return Build(step, runId, stored, values, () => outDir, ws);
     }

@@ -65,8 +65,7 @@ internal sealed partial class PipelineExecution
         foreach (var (dataset, version) in _inputs.DatasetsUsedBy(step)) runs.AddDatasetInput(s.RunId, dataset, version);
         lock (_runningRuns) _runningRuns.Add(s.RunId);
         _o.Progress.StepChanged(new StepProgress(step.Name, RunStatus.Running, null, null, null));
-        var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.BaseDirectory, _o.Progress);
-        lock (_activeLogs) _activeLogs.Add(log);
+        using var log = new StepLog(_o.Workspace, s.RunId, step.Name, OutputStore.OutputDirectory(_o.Workspace, s.RunId), _o.BaseDirectory, _o.LogFlushInterval, _o.Progress);
         try
         {
             inputs = _inputs.Resolve(step, n => _states[n].Outputs, materialize: true);
@@ -78,9 +77,7 @@ internal sealed partial class PipelineExecution
         }
         finally
         {
-            lock (_activeLogs) _activeLogs.Remove(log);
             lock (_runningRuns) _runningRuns.Remove(s.RunId);
-            log.Flush();
         }
     }
 
@@ -93,6 +90,7 @@ internal sealed partial class PipelineExecution
         for (var attempt = 0; ; attempt++)
         {
             s.Attempts = attempt + 1;
+            log.Recorder.ResetOutputs();
             var outputPaths = OutputStore.Prepare(outDir, step, attempt == 0);
             using var timeout = step.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
@@ -122,7 +120,7 @@ internal sealed partial class PipelineExecution
             {
                 try
                 {
-                    s.Outputs = OutputStore.Collect(_o.Workspace, s.RunId!, step, outDir, ctx.OutputValues, w => log.Info("warning: " + w));
+                    s.Outputs = OutputStore.Collect(_o.Workspace, log.Recorder, s.RunId!, step, outDir, ctx.OutputValues);
                     s.Outcomes = ctx.Outcomes;
                     if (s.Outcomes.Count > 0)
                         _o.Workspace.Runs.SetTags(s.RunId!, s.Outcomes.ToDictionary(o => OutputStore.OutcomeTagPrefix + o.Key, o => o.Value));
@@ -214,20 +212,14 @@ internal sealed partial class PipelineExecution
         return result;
     }
 
-    /// <summary>Heartbeats of running runs and periodic log flushes, until the run ends.</summary>
+    /// <summary>Heartbeats of running runs, until the run ends (each step's recorder writes its own logs).</summary>
     private async Task MaintainAsync(CancellationToken stop)
     {
-        var lastBeat = Stopwatch.StartNew();
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(_o.LogFlushInterval, stop).ConfigureAwait(false);
-                StepLog[] logs;
-                lock (_activeLogs) logs = [.. _activeLogs];
-                foreach (var l in logs) l.Flush();
-                if (lastBeat.Elapsed < _o.HeartbeatInterval) continue;
-                lastBeat.Restart();
+                await Task.Delay(_o.HeartbeatInterval, stop).ConfigureAwait(false);
                 string[] ids;
                 lock (_runningRuns) ids = [.. _runningRuns];
                 foreach (var id in ids)

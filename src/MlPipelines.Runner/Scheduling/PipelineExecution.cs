@@ -3,7 +3,6 @@ using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 using MlPipelines.Pipelines.Plan;
 using MlPipelines.Runner.Execution;
-using MlPipelines.Runner.Logging;
 using MlPipelines.Runner.Progress;
 
 namespace MlPipelines.Runner.Scheduling;
@@ -17,7 +16,6 @@ internal sealed partial class PipelineExecution
     private readonly Dictionary<string, StepState> _states;
     private readonly InputResolver _inputs;
     private readonly StepDecider _decider;
-    private readonly HashSet<StepLog> _activeLogs = [];
     private readonly HashSet<string> _runningRuns = [];
     private readonly string _experiment;
     private string _parentRunId = "";

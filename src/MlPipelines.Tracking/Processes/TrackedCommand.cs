@@ -1,5 +1,6 @@
 using MlPipelines.Compute;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Recording;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 
@@ -20,7 +21,13 @@ public static class TrackedCommand
         var run = workspace.Runs.GetRun(request.RunId);
         Directory.CreateDirectory(request.OutputDirectory);
         var workDir = request.Job.WorkingDirectory ?? Directory.GetCurrentDirectory();
-        var recorder = new RunRecorder(workspace, run.Id, request.OutputDirectory, workDir);
+        using var recorder = new RunRecorder(workspace, run.Id, new RecorderOptions
+        {
+            OutputDirectory = request.OutputDirectory,
+            WorkingDirectory = workDir,
+            // Warnings of a line are echoed right after it (OnOutput is serialised); the writer's come when they happen.
+            OnWarning = w => echo?.Invoke(new OutputLine(LogStream.System, DateTimeOffset.UtcNow, "warning: " + w)),
+        });
         var env = new Dictionary<string, string?>(request.Job.Environment)
         {
             ["MLP_RUN_ID"] = run.Id,
@@ -38,8 +45,7 @@ public static class TrackedCommand
             OnOutput = line =>
             {
                 echo?.Invoke(line);
-                foreach (var warning in recorder.Record(line.Stream, line.Timestamp, line.Text, line.InvalidUtf8))
-                    echo?.Invoke(new OutputLine(LogStream.System, line.Timestamp, "warning: " + warning));
+                recorder.Record(line.Stream, line.Timestamp, line.Text, line.InvalidUtf8);
             },
         };
         ComputeResult result;
@@ -50,12 +56,12 @@ public static class TrackedCommand
         catch (MlpException e)
         {
             // The command could not start (not found, not executable): the run is over now, not when its heartbeat stops.
-            recorder.Flush();
+            recorder.Dispose();
             if (request.SetFinalStatus) workspace.Runs.SetStatus(run.Id, RunStatus.Failed, e.Message);
             throw;
         }
-        recorder.Flush();
-        var outputFailure = recorder.RecordOutputs(w => echo?.Invoke(new OutputLine(LogStream.System, DateTimeOffset.UtcNow, "warning: " + w)));
+        var outputFailure = RecordOutputs(recorder);
+        recorder.Dispose();
 
         if (request.SetFinalStatus && !workspace.Runs.GetRun(run.Id).Status.IsTerminal())
         {
@@ -64,5 +70,17 @@ public static class TrackedCommand
             workspace.Runs.SetStatus(run.Id, status, status == RunStatus.Completed ? null : reason);
         }
         return new TrackedCommandResult(result, recorder.Warnings) { OutputFailure = outputFailure };
+    }
+
+    /// <summary>Stores the output folder's files and the named outputs, all or nothing; returns why that failed, or null.</summary>
+    private static string? RecordOutputs(RunRecorder recorder)
+    {
+        try
+        {
+            recorder.CollectOutputs(out _);
+            recorder.CommitOutputs();
+            return null;
+        }
+        catch (MlpException e) { return e.Message; }
     }
 }

@@ -102,17 +102,36 @@ internal sealed partial class LocalRunStore
         db.Write(s =>
         {
             var key = KeyOf(s, runId);
-            var insert = s.Prepared("INSERT INTO logs(run_key, seq, stream, ts, text) VALUES($p0, $p1, $p2, $p3, $p4) ON CONFLICT DO NOTHING", 5);
-            insert.Parameters[0].Value = key;
-            foreach (var l in lines)
-            {
-                insert.Parameters[1].Value = l.Sequence;
-                insert.Parameters[2].Value = (int)l.Stream;
-                insert.Parameters[3].Value = l.Timestamp.ToUnixTimeMilliseconds();
-                insert.Parameters[4].Value = l.Text;
-                insert.ExecuteNonQuery();
-            }
+            var at = 0;
+            // Many rows per statement: per-statement overhead, not SQLite's b-tree, is most of the cost of one row.
+            for (var wide = s.Prepared(WideLogInsert, LogRowsPerInsert * 4 + 1); lines.Count - at >= LogRowsPerInsert; at += LogRowsPerInsert)
+                InsertLogs(wide, key, lines, at, LogRowsPerInsert);
+            for (var one = s.Prepared(OneLogInsert, 5); at < lines.Count; at++) InsertLogs(one, key, lines, at, 1);
         });
+    }
+
+    private const int LogRowsPerInsert = 8;
+
+    private static readonly string WideLogInsert = LogInsert(LogRowsPerInsert);
+    private static readonly string OneLogInsert = LogInsert(1);
+
+    private static string LogInsert(int rows) =>
+        "INSERT INTO logs(run_key, seq, stream, ts, text) VALUES " +
+        string.Join(", ", Enumerable.Range(0, rows).Select(r => $"($p0, $p{r * 4 + 1}, $p{r * 4 + 2}, $p{r * 4 + 3}, $p{r * 4 + 4})")) +
+        " ON CONFLICT DO NOTHING";
+
+    private static void InsertLogs(Microsoft.Data.Sqlite.SqliteCommand insert, long key, IReadOnlyList<LogLine> lines, int from, int rows)
+    {
+        insert.Parameters[0].Value = key;
+        for (var r = 0; r < rows; r++)
+        {
+            var l = lines[from + r];
+            insert.Parameters[r * 4 + 1].Value = l.Sequence;
+            insert.Parameters[r * 4 + 2].Value = (int)l.Stream;
+            insert.Parameters[r * 4 + 3].Value = l.Timestamp.ToUnixTimeMilliseconds();
+            insert.Parameters[r * 4 + 4].Value = l.Text;
+        }
+        insert.ExecuteNonQuery();
     }
 
     public IReadOnlyList<LogLine> GetLogs(string runId, long afterSequence = -1, int max = int.MaxValue) => db.Read(s =>
