@@ -22,7 +22,7 @@ public sealed class DaemonClient(string scratchDirectory)
             using var response = await Http.SendAsync(Request(HttpMethod.Get, state, "/ping"), cts.Token);
             return response.IsSuccessStatusCode ? state : null;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !ct.IsCancellationRequested)
         {
             return null;
         }

@@ -117,7 +117,7 @@ internal sealed class SupervisedContainer : IAsyncDisposable
             using var response = await _http.GetAsync(Address + Routing.HealthProber.ReadyPath, cts.Token);
             return response.IsSuccessStatusCode;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !_stop.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !_stop.IsCancellationRequested)
         {
             return false;
         }

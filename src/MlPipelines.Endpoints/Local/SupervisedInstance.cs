@@ -125,7 +125,7 @@ internal sealed class SupervisedInstance : IAsyncDisposable
                 using var response = await _http.GetAsync(Address + Routing.HealthProber.ReadyPath, cts.Token);
                 if (response.IsSuccessStatusCode) return true;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !_stop.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !_stop.IsCancellationRequested)
             {
                 // not listening yet
             }

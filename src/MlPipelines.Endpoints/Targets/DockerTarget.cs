@@ -117,7 +117,7 @@ public sealed class DockerTarget(EndpointsContext context) : IDeploymentTarget
                 using var r = await http.GetAsync(address + Routing.HealthProber.ReadyPath, ct);
                 if (r.IsSuccessStatusCode) return true;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested) { }
+            catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested) { }
             if (!(await engine.InspectContainerAsync(id, ct)).Running) return false;
             await Task.Delay(200, ct);
         }
