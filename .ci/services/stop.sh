@@ -3,3 +3,4 @@
 set -uo pipefail
 here="$(dirname "$0")"
 bash "$here/docker.sh" stop
+bash "$here/postgres.sh" stop

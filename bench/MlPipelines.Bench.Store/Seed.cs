@@ -103,7 +103,7 @@ internal static class Seed
         return value;
     }
 
-    private static void Set(Microsoft.Data.Sqlite.SqliteCommand cmd, params object?[] values)
+    private static void Set(System.Data.Common.DbCommand cmd, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
     }

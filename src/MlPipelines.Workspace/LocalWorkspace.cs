@@ -11,6 +11,7 @@ using MlPipelines.Workspace.Artifacts;
 using MlPipelines.Workspace.Caching;
 using MlPipelines.Workspace.Files;
 using MlPipelines.Workspace.Runs;
+using MlPipelines.Workspace.Sql;
 using MlPipelines.Workspace.Sqlite;
 
 namespace MlPipelines.Workspace;
@@ -106,34 +107,16 @@ public sealed partial class LocalWorkspace : IWorkspace
     public string ScratchDirectory => _layout.Temp;
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => _db.Read(s =>
-        s.Query("SELECT key, value FROM settings ORDER BY key", r => (r.GetString(0), r.GetString(1)))
-            .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal));
+    public IReadOnlyDictionary<string, string> Settings => WorkspaceRecords.Settings(_db);
 
     /// <inheritdoc />
-    public void SetSetting(string key, string value)
-    {
-        if (string.IsNullOrWhiteSpace(key) || key.Any(char.IsWhiteSpace))
-            throw MlpException.Invalid($"Invalid setting key '{key}'; expected a dotted name such as 'image.dotnet.base'.");
-        _db.Write(s => s.Exec("INSERT INTO settings(key, value) VALUES($p0, $p1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value));
-    }
+    public void SetSetting(string key, string value) => WorkspaceRecords.SetSetting(_db, key, value);
 
     /// <inheritdoc />
     public WorkspaceStats Stats()
     {
-        var (bytes, count) = _artifacts.Usage();
         var dbBytes = new[] { "", "-wal", "-shm" }.Select(x => new FileInfo(_layout.Database + x)).Where(f => f.Exists).Sum(f => f.Length);
-        return _db.Read(s => new WorkspaceStats(
-            Experiments: (int)s.Long("SELECT COUNT(*) FROM experiments")!,
-            Runs: (int)s.Long("SELECT COUNT(*) FROM runs")!,
-            MetricPoints: s.Long("SELECT (SELECT COALESCE(SUM(count), 0) FROM metric_chunks) + (SELECT COUNT(*) FROM metrics)")!.Value,
-            Datasets: (int)s.Long("SELECT COUNT(DISTINCT name) FROM datasets")!,
-            Models: (int)s.Long("SELECT COUNT(DISTINCT name) FROM models")!,
-            Images: (int)s.Long("SELECT COUNT(*) FROM images")!,
-            Endpoints: (int)s.Long("SELECT COUNT(*) FROM endpoints")!,
-            ArtifactBytes: bytes,
-            ArtifactCount: count,
-            DatabaseBytes: dbBytes) { Warnings = WorkspacePermissions.Check(_layout) });
+        return WorkspaceRecords.Stats(_db, _artifacts.Usage(), dbBytes) with { Warnings = WorkspacePermissions.Check(_layout) };
     }
 
     /// <inheritdoc />

@@ -1,20 +1,22 @@
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class ConcurrencyTests
+public abstract class ConcurrencyTests(WorkspaceBackend backend) : IDisposable
 {
-    /// <summary>8 writers, each with its own LocalWorkspace (own connection, as a separate process would have).</summary>
-    [Fact]
+    public void Dispose() => backend.Dispose();
+
+    /// <summary>8 writers, each with its own workspace instance (own connection, as a separate process would have).</summary>
+    [WorkspaceFact]
     public void LogMetrics_EightWorkspaceInstancesAtOnce_LoseNothing()
     {
-        using var dir = new TempDir();
-        LocalWorkspace.Init(dir.Path).Dispose();
+        backend.Open().Dispose();
         const int writers = 8, batches = 40, perBatch = 50;
         var runIds = new string[writers];
         Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
         {
-            using var ws = LocalWorkspace.Open(dir.Path);
+            using var ws = backend.Open();
             var id = ws.Runs.CreateRun(new NewRun("conc") { Status = RunStatus.Running }).Id;
             runIds[w] = id;
             for (var b = 0; b < batches; b++)
@@ -25,7 +27,7 @@ public class ConcurrencyTests
             }
             ws.Runs.SetStatus(id, RunStatus.Completed);
         });
-        using var check = LocalWorkspace.Open(dir.Path);
+        using var check = backend.Open();
         foreach (var id in runIds)
         {
             Assert.Equal(batches * perBatch, check.Runs.GetMetrics(id, "m").Count);

@@ -1,22 +1,30 @@
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Hashing;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class DatasetStoreTests : IDisposable
+public abstract class DatasetStoreTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly LocalWorkspace _ws;
+    private readonly WorkspaceBackend _backend;
+    private readonly IWorkspace _ws;
 
-    public DatasetStoreTests() => _ws = LocalWorkspace.Init(_dir.Combine("ws"));
+    protected DatasetStoreTests(WorkspaceBackend backend)
+    {
+        _backend = backend;
+        _ws = backend.Open();
+    }
 
     public void Dispose()
     {
         _ws.Dispose();
+        _backend.Dispose();
         _dir.Dispose();
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_Folder_VersionedAndHashedOverSortedFiles()
     {
         _dir.Write("iris/b.csv", "2");
@@ -29,7 +37,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Equal("flowers", v1.Description);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_FolderWithDanglingSymlink_SkippedWithWarningNamingTheLink()
     {
         _dir.Write("d/x.txt", "1");
@@ -43,7 +51,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Contains("does not exist", w);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_IdenticalContentAgain_ReturnsExistingVersion()
     {
         _dir.Write("d/x.txt", "same");
@@ -57,7 +65,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Equal(2, _ws.Datasets.Get("d").Version);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_SingleFile_DownloadsUnderItsName()
     {
         var file = _dir.Write("train.csv", "a,b\n1,2\n");
@@ -67,7 +75,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Equal("a,b\n1,2\n", File.ReadAllText(_dir.Combine("out", "train.csv")));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Download_Folder_RestoresTree()
     {
         _dir.Write("d/a/b.txt", "B");
@@ -78,7 +86,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Equal("C", File.ReadAllText(_dir.Combine("out", "c.txt")));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Get_UnknownNameOrVersion_ListsWhatExists()
     {
         _ws.Datasets.Register("iris", _dir.Write("i.csv", "1"));
@@ -91,14 +99,14 @@ public class DatasetStoreTests : IDisposable
         Assert.Contains("'iris:1'", version.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_BadNameOrMissingPath_Invalid()
     {
         Assert.Contains("'bad name'", Assert.Throws<MlpException>(() => _ws.Datasets.Register("bad name", _dir.Path)).Message);
         Assert.Contains("does not exist", Assert.Throws<MlpException>(() => _ws.Datasets.Register("x", _dir.Combine("nope"))).Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void FolderDatastore_ReferencesInPlace_AndDetectsChanges()
     {
         var shared = _dir.Combine("shared");
@@ -115,7 +123,7 @@ public class DatasetStoreTests : IDisposable
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => _ws.Datasets.Register("x", "set", datastore: "nope")).Kind);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void List_LatestVersionOfEachDataset()
     {
         _ws.Datasets.Register("a", _dir.Write("a1.txt", "1"));

@@ -1,16 +1,18 @@
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Images;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class EndpointAndImageStoreTests
+public abstract class EndpointAndImageStoreTests(WorkspaceBackend backend) : IDisposable
 {
-    [Fact]
+    public void Dispose() => backend.Dispose();
+
+    [WorkspaceFact]
     public void SetTraffic_ChangesKeptInHistory()
     {
-        using var dir = new TempDir();
-        using var ws = LocalWorkspace.Init(dir.Path);
+        using var ws = backend.Open();
         ws.Endpoints.SaveEndpoint(new EndpointRecord { Name = "ep", AuthMode = "key", PrimaryKey = "a", SecondaryKey = "b", CreatedAt = DateTimeOffset.UtcNow });
         ws.Endpoints.SetTraffic("ep", new Dictionary<string, int> { ["blue"] = 100 }, null, "alice", "initial");
         ws.Endpoints.SetTraffic("ep", new Dictionary<string, int> { ["blue"] = 90, ["green"] = 10 }, new Dictionary<string, int> { ["green"] = 5 }, "bob", null);
@@ -25,11 +27,10 @@ public class EndpointAndImageStoreTests
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => ws.Endpoints.SetTraffic("nope", new Dictionary<string, int>(), null, "x", null)).Kind);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Deployments_SaveFindListDelete()
     {
-        using var dir = new TempDir();
-        using var ws = LocalWorkspace.Init(dir.Path);
+        using var ws = backend.Open();
         ws.Endpoints.SaveEndpoint(new EndpointRecord { Name = "ep", AuthMode = "none", PrimaryKey = "", SecondaryKey = "", CreatedAt = DateTimeOffset.UtcNow });
         var d = new DeploymentRecord
         {
@@ -48,11 +49,10 @@ public class EndpointAndImageStoreTests
         Assert.Empty(ws.Endpoints.ListEndpoints());
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Images_SaveUpsertAndFindByTagOrHash()
     {
-        using var dir = new TempDir();
-        using var ws = LocalWorkspace.Init(dir.Path);
+        using var ws = backend.Open();
         var img = new ImageRecord { ContextHash = "abc", Tag = "mlp/iris:abc", Model = "iris", ModelVersion = 1, BaseImage = "base", State = "rendered", CreatedAt = DateTimeOffset.UtcNow };
         ws.Images.Save(img);
         ws.Images.Save(img with { State = "built", BuildTime = TimeSpan.FromSeconds(2) });

@@ -1,3 +1,5 @@
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Registry;
@@ -5,16 +7,22 @@ using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class ModelRegistryTests : IDisposable
+public abstract class ModelRegistryTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly LocalWorkspace _ws;
+    private readonly WorkspaceBackend _backend;
+    private readonly IWorkspace _ws;
 
-    public ModelRegistryTests() => _ws = LocalWorkspace.Init(_dir.Combine("ws"));
+    protected ModelRegistryTests(WorkspaceBackend backend)
+    {
+        _backend = backend;
+        _ws = backend.Open();
+    }
 
     public void Dispose()
     {
         _ws.Dispose();
+        _backend.Dispose();
         _dir.Dispose();
     }
 
@@ -40,7 +48,7 @@ public class ModelRegistryTests : IDisposable
         return run.Id;
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_FromRunFolderPrefix_CopiesMetricsAndLineage()
     {
         var runId = RunWithOutputs();
@@ -56,7 +64,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Equal("env-abc", m.Lineage.Environment);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_FromRunSingleFile_UsesFileName()
     {
         var runId = RunWithOutputs();
@@ -64,7 +72,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Equal("report.txt", Assert.Single(m.Files).Path);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_MissingRunOutput_NamesTheRunsOutputs()
     {
         var runId = RunWithOutputs();
@@ -74,14 +82,14 @@ public class ModelRegistryTests : IDisposable
         Assert.Contains("'report.txt'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_NoSourceOrTwoSources_Invalid()
     {
         Assert.Contains("exactly one source", Assert.Throws<MlpException>(() => _ws.Models.Register(new NewModelVersion { Name = "m" })).Message);
         Assert.Contains("'bad/name'", Assert.Throws<MlpException>(() => _ws.Models.Register(new NewModelVersion { Name = "bad/name", LocalPath = "." })).Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_Twice_VersionsIncrementAndDownloadRestoresFiles()
     {
         Assert.Equal(1, RegisterLocal("m", "a").Version);
@@ -92,7 +100,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Equal([("m", 2)], _ws.Models.List().Select(x => (x.Name, x.Version)));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Aliases_SetMoveDelete_HistoryKeptAndAtResolves()
     {
         RegisterLocal("m", "a");
@@ -111,7 +119,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Equal(ErrorKind.NotFound, e.Kind);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void SetAlias_InvalidAliasOrUnknownVersion_Rejected()
     {
         RegisterLocal("m");
@@ -122,7 +130,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Contains("'m:1'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Get_UnknownModel_ListsExisting()
     {
         RegisterLocal("iris");
@@ -131,7 +139,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Contains("'iris'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Delete_WhileAliasOrDeploymentUsesIt_Conflict()
     {
         RegisterLocal("m", "a");
@@ -149,7 +157,7 @@ public class ModelRegistryTests : IDisposable
         Assert.Equal(4, RegisterLocal("m", "d").Version);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Register_ConcurrentlyFromSeparateInstances_DistinctVersions()
     {
         var folder = _dir.Combine("model");
@@ -157,7 +165,7 @@ public class ModelRegistryTests : IDisposable
         const int writers = 4, each = 5;
         Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, _ =>
         {
-            using var ws = LocalWorkspace.Open(_dir.Combine("ws"));
+            using var ws = _backend.Open();
             for (var i = 0; i < each; i++) ws.Models.Register(new NewModelVersion { Name = "race", LocalPath = folder });
         });
         Assert.Equal(Enumerable.Range(1, writers * each), _ws.Models.Versions("race").Select(v => v.Version));

@@ -1,17 +1,21 @@
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class RunQueryTests : IDisposable
+public abstract class RunQueryTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly LocalWorkspace _ws;
+    private readonly WorkspaceBackend _backend;
+    private readonly IWorkspace _ws;
     private readonly Dictionary<string, string> _ids = new();
 
-    public RunQueryTests()
+    protected RunQueryTests(WorkspaceBackend backend)
     {
-        _ws = LocalWorkspace.Init(_dir.Path);
+        _backend = backend;
+        _ws = backend.Open();
         Add("a", 0.91, "0.1", "red", RunStatus.Completed);
         Add("b", 0.85, "0.01", "blue", RunStatus.Completed);
         Add("c", 0.97, "0.1", "Red", RunStatus.Failed);
@@ -23,6 +27,7 @@ public class RunQueryTests : IDisposable
     public void Dispose()
     {
         _ws.Dispose();
+        _backend.Dispose();
         _dir.Dispose();
     }
 
@@ -43,19 +48,19 @@ public class RunQueryTests : IDisposable
     private List<string> Names(string? filter, string? orderBy = null, int max = 1000) =>
         _ws.Runs.QueryRuns(new RunQuery { Experiment = "exp", Filter = filter, OrderBy = orderBy, Max = max }).Select(r => r.DisplayName).ToList();
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_MetricGreaterThan_MatchesLatestValue() =>
         Assert.Equal(["a", "c"], Names("metrics.accuracy > 0.9", "attributes.name"));
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_OrAndParentheses_Combine() =>
         Assert.Equal(["a", "b", "d"], Names("(metrics.accuracy < 0.95 or params.lr = '0.5') and attributes.status != 'failed'", "attributes.name"));
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_ParamNumberLiteral_ComparesNumerically() =>
         Assert.Equal(["d", "e"], Names("params.lr >= 0.5", "attributes.name"));
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_Like_IsCaseSensitive_ILikeIsNot()
     {
         Assert.Equal(["a", "e"], Names("tags.colour LIKE 'r%'", "attributes.name"));
@@ -63,7 +68,7 @@ public class RunQueryTests : IDisposable
         Assert.Equal(["b"], Names("attributes.name LIKE '_'  and tags.colour like '%lu%'"));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_StatusAndRunId_Match()
     {
         Assert.Equal(["c"], Names("attributes.status = 'Failed'"));
@@ -71,14 +76,14 @@ public class RunQueryTests : IDisposable
         Assert.Equal(["b"], Names($"attributes.run_id = '{_ids["b"]}'"));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_NaNMetric_MatchesNoComparison()
     {
         Assert.DoesNotContain("e", Names("metrics.accuracy > -1000"));
         Assert.DoesNotContain("e", Names("metrics.accuracy != 0.5"));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void OrderBy_MetricDesc_MissingAndNaNLast()
     {
         var names = Names(null, "metrics.accuracy desc");
@@ -86,36 +91,36 @@ public class RunQueryTests : IDisposable
         Assert.Equal(["d", "e"], names.Skip(3).Order());
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void OrderBy_MetricAsc_WithMax_StopsEarly()
     {
         Assert.Equal(["b", "a"], Names(null, "metrics.accuracy asc", max: 2));
         Assert.Equal(["b", "a", "c", "e"], Names(null, "metrics.accuracy asc, attributes.name desc", max: 4));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void OrderBy_StartTime_NewestLast() =>
         Assert.Equal(["a", "b", "c", "d", "e"], Names(null, "attributes.start_time asc"));
 
-    [Fact]
+    [WorkspaceFact]
     public void Default_Order_NewestFirstWithinExperiment() =>
         Assert.Equal(["e", "d", "c", "b", "a"], Names(null));
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_LostRun_ReadsAsFailed()
     {
-        using var ws = LocalWorkspace.Open(_dir.Path, new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(100) });
+        using var ws = _backend.Open(new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(100) });
         Thread.Sleep(250);
         var failed = ws.Runs.QueryRuns(new RunQuery { Experiment = "exp", Filter = "attributes.status = 'Failed'", OrderBy = "attributes.name" });
         Assert.Equal(["c", "d"], failed.Select(r => r.DisplayName));
         Assert.Equal("lost", failed[1].StatusReason);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_Duration_InSeconds() =>
         Assert.Equal(5, Names("attributes.duration >= 0").Count);
 
-    [Fact]
+    [WorkspaceFact]
     public void Filter_Invalid_ThrowsWithCaret()
     {
         var e = Assert.Throws<MlpException>(() => Names("metrics.accuracy >> 1"));

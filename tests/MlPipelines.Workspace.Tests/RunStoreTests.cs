@@ -1,22 +1,33 @@
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace.Tests.Backends;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Workspace.Tests;
 
-public class RunStoreTests : IDisposable
+public abstract class RunStoreTests : IDisposable
 {
     private readonly TempDir _dir = new();
-    private readonly LocalWorkspace _ws;
+    private readonly WorkspaceBackend _backend;
+    private readonly IWorkspace _ws;
 
-    public RunStoreTests() => _ws = LocalWorkspace.Init(_dir.Path);
+    /// <summary>The workspace under test.</summary>
+    protected IWorkspace Workspace => _ws;
+
+    protected RunStoreTests(WorkspaceBackend backend)
+    {
+        _backend = backend;
+        _ws = backend.Open();
+    }
 
     public void Dispose()
     {
         _ws.Dispose();
+        _backend.Dispose();
         _dir.Dispose();
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void CreateRun_NewExperiment_CreatesExperimentOnFirstUse()
     {
         var run = _ws.Runs.CreateRun(new NewRun("iris", "first") { Params = new Dictionary<string, string> { ["lr"] = "0.1" } });
@@ -28,21 +39,21 @@ public class RunStoreTests : IDisposable
         Assert.Equal(("iris", 1), (exp.Name, exp.RunCount));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void CreateRun_InvalidExperimentName_QuotesIt()
     {
         var e = Assert.Throws<MlpException>(() => _ws.Runs.CreateRun(new NewRun("my exp")));
         Assert.Contains("'my exp'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void CreateRun_ManyRuns_IdsAreUnique()
     {
         var ids = Enumerable.Range(0, 300).Select(_ => _ws.Runs.CreateRun(new NewRun("e")).Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void SetStatus_RunningThenCompleted_SetsTimesAndDuration()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -58,7 +69,7 @@ public class RunStoreTests : IDisposable
         Assert.True(done.Duration >= TimeSpan.Zero);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void SetStatus_LeavingTerminal_IsConflict()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e") { Status = RunStatus.Running }).Id;
@@ -68,10 +79,10 @@ public class RunStoreTests : IDisposable
         _ws.Runs.SetStatus(id, RunStatus.Failed); // same terminal status again is harmless
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void GetRun_StaleHeartbeat_ReadsAsFailedLost()
     {
-        using var ws = LocalWorkspace.Open(_dir.Path, new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(300) });
+        using var ws = _backend.Open(new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(300) });
         var id = ws.Runs.CreateRun(new NewRun("e") { Status = RunStatus.Running }).Id;
         Assert.Equal(RunStatus.Running, ws.Runs.GetRun(id).Status);
         Thread.Sleep(700);
@@ -82,7 +93,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal(RunStatus.Running, ws.Runs.GetRun(id).Status);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void GetRun_Unknown_ThrowsNotFound()
     {
         var e = Assert.Throws<MlpException>(() => _ws.Runs.GetRun("run-nope"));
@@ -90,7 +101,7 @@ public class RunStoreTests : IDisposable
         Assert.Contains("'run-nope'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void LogParams_SameValueAgain_OkDifferentValue_Conflict()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -101,7 +112,7 @@ public class RunStoreTests : IDisposable
         Assert.Contains("'lr'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void SetTags_Twice_Overwrites()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -110,7 +121,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal("b", _ws.Runs.GetRun(id).Tags["team"]);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void LogMetrics_NaNAndInfinities_RoundTrip()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -125,7 +136,7 @@ public class RunStoreTests : IDisposable
         Assert.True(double.IsNaN(_ws.Runs.GetRun(id).LatestMetrics["acc"]));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void LogMetrics_ArbitraryDoubles_RoundTripBitExact()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -137,24 +148,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal(values, _ws.Runs.GetMetrics(id, "x").Select(p => p.Value));
     }
 
-    [Fact]
-    public void GetMetrics_RowsFromOlderSchema_StillRead()
-    {
-        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
-        _ws.Runs.LogMetrics(id, [new("acc", 0.5, 1, DateTimeOffset.UtcNow)]);
-        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.Combine(".mlp", "workspace.db")};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "INSERT INTO metrics(run_key, name, step, value, special, ts) SELECT key, 'acc', 0, 0.25, 0, 0 FROM runs WHERE id = $id";
-            cmd.Parameters.AddWithValue("$id", id);
-            cmd.ExecuteNonQuery();
-        }
-        Assert.Equal([0.25, 0.5], _ws.Runs.GetMetrics(id, "acc").Select(p => p.Value));
-        Assert.Equal(2, _ws.Stats().MetricPoints);
-    }
-
-    [Fact]
+    [WorkspaceFact]
     public void LogMetrics_History_KeptAndLatestIsHighestStep()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -165,7 +159,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal(0.9, _ws.Runs.GetRun(id).LatestMetrics["acc"]);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void LogMetrics_InvalidName_Rejected()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -173,7 +167,7 @@ public class RunStoreTests : IDisposable
         Assert.Contains("'bad name'", e.Message);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Logs_AppendAndRead_InSequenceOrder()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -185,7 +179,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal(LogStream.Stderr, _ws.Runs.GetLogs(id)[1].Stream);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Logs_BatchNotAMultipleOfTheRowsPerStatement_EveryLineOnceWithItsFields()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -196,7 +190,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal(lines, _ws.Runs.GetLogs(id));
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void Outputs_DotDotOrAbsolutePath_Rejected()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -206,7 +200,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal("model/m.json", Assert.Single(_ws.Runs.GetOutputs(id)).Path);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void TablesImagesDatasetsProcess_RoundTrip()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
@@ -224,7 +218,7 @@ public class RunStoreTests : IDisposable
         Assert.Equal("abc", _ws.Runs.GetRun(id).SnapshotHash);
     }
 
-    [Fact]
+    [WorkspaceFact]
     public void QueryRuns_ByExperimentAndParent_NewestFirst()
     {
         var parent = _ws.Runs.CreateRun(new NewRun("p", Kind: "pipeline")).Id;

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using MlPipelines.Core.Caching;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Caching;
 
 /// <summary>Step cache entries and the file-hash index (path, size, mtime, inode → SHA-256).</summary>
-internal sealed class LocalStepCache(SqliteDb db) : IStepCache, IFileHashIndex
+internal sealed class LocalStepCache(StoreDb db) : IStepCache, IFileHashIndex
 {
     private const string Columns = "key, pipeline, step, run_id, parts_json, created_at";
 
@@ -40,6 +40,6 @@ internal sealed class LocalStepCache(SqliteDb db) : IStepCache, IFileHashIndex
         });
     }
 
-    private static CacheEntry Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+    private static CacheEntry Map(System.Data.Common.DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
         JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4)) ?? new Dictionary<string, string>(), r.Time(5));
 }

@@ -4,7 +4,7 @@ using MlPipelines.Core.Hashing;
 using MlPipelines.Core.Naming;
 using MlPipelines.Workspace.Artifacts;
 using MlPipelines.Workspace.Files;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Data;
 
@@ -12,7 +12,7 @@ namespace MlPipelines.Workspace.Data;
 /// Datastores and versioned datasets. In the 'workspace' datastore the files are copied into the content-addressed
 /// store; in a folder datastore they are referenced in place (path inside the datastore) and verified on download.
 /// </summary>
-internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifacts, FileIngest ingest, WorkspaceLayout layout) : IDatasetStore
+internal sealed class LocalDatasetStore(StoreDb db, LocalArtifactStore artifacts, FileIngest ingest, WorkspaceLayout layout) : IDatasetStore
 {
     private const string WorkspaceStore = "workspace";
     private const string Columns = "name, version, hash, size, file_count, is_file, datastore, description, created_at";
@@ -120,7 +120,7 @@ internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifact
         s.Query("SELECT name, kind, location, created_at FROM datastores WHERE name = $p0", MapStore, name).FirstOrDefault()
         ?? throw MlpException.NotFound("datastore", name, s.Query("SELECT name FROM datastores ORDER BY name", r => r.GetString(0))));
 
-    private Datastore MapStore(Microsoft.Data.Sqlite.SqliteDataReader r)
+    private Datastore MapStore(System.Data.Common.DbDataReader r)
     {
         var kind = r.GetString(1);
         var location = kind == WorkspaceStore ? Path.Combine(layout.MlpDirectory, r.GetString(2)) : r.GetString(2);
@@ -141,7 +141,7 @@ internal sealed class LocalDatasetStore(SqliteDb db, LocalArtifactStore artifact
         return path.StartsWith(r, StringComparison.Ordinal);
     }
 
-    private static DatasetVersion Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new()
+    private static DatasetVersion Map(System.Data.Common.DbDataReader r) => new()
     {
         Name = r.GetString(0),
         Version = r.GetInt32(1),

@@ -2,12 +2,12 @@ using System.Text.Json;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Endpoints;
 
 /// <summary>Endpoints, deployments and the traffic history in the workspace database.</summary>
-internal sealed class LocalEndpointStore(SqliteDb db) : IEndpointStore
+internal sealed class LocalEndpointStore(StoreDb db) : IEndpointStore
 {
     private const string EndpointColumns = "name, auth_mode, primary_key, secondary_key, url, traffic_json, mirror_json, created_at";
     private const string DeploymentColumns =
@@ -88,7 +88,7 @@ internal sealed class LocalEndpointStore(SqliteDb db) : IEndpointStore
 
     private static Dictionary<string, int> Map(string json) => JsonSerializer.Deserialize<Dictionary<string, int>>(json) ?? [];
 
-    private static EndpointRecord MapEndpoint(Microsoft.Data.Sqlite.SqliteDataReader r) => new()
+    private static EndpointRecord MapEndpoint(System.Data.Common.DbDataReader r) => new()
     {
         Name = r.GetString(0),
         AuthMode = r.GetString(1),
@@ -100,7 +100,7 @@ internal sealed class LocalEndpointStore(SqliteDb db) : IEndpointStore
         CreatedAt = r.Time(7),
     };
 
-    private static DeploymentRecord MapDeployment(Microsoft.Data.Sqlite.SqliteDataReader r) => new()
+    private static DeploymentRecord MapDeployment(System.Data.Common.DbDataReader r) => new()
     {
         Endpoint = r.GetString(0),
         Name = r.GetString(1),

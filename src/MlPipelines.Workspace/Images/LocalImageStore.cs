@@ -1,10 +1,10 @@
 using MlPipelines.Core.Images;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Images;
 
 /// <summary>Scoring images recorded in the workspace database.</summary>
-internal sealed class LocalImageStore(SqliteDb db) : IImageStore
+internal sealed class LocalImageStore(StoreDb db) : IImageStore
 {
     private const string Columns = "tag, context_hash, model, model_version, base_image, state, digest, size, build_ms, context_path, created_at";
 
@@ -23,7 +23,7 @@ internal sealed class LocalImageStore(SqliteDb db) : IImageStore
     public IReadOnlyList<ImageRecord> List() => db.Read(s =>
         s.Query($"SELECT {Columns} FROM images ORDER BY created_at DESC, tag", Map));
 
-    private static ImageRecord Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new()
+    private static ImageRecord Map(System.Data.Common.DbDataReader r) => new()
     {
         Tag = r.GetString(0),
         ContextHash = r.GetString(1),

@@ -1,7 +1,7 @@
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Registry;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Registry;
 

@@ -5,7 +5,7 @@ using MlPipelines.Core.Runs;
 using MlPipelines.Workspace.Artifacts;
 using MlPipelines.Workspace.Files;
 using MlPipelines.Workspace.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Registry;
 
@@ -13,7 +13,7 @@ namespace MlPipelines.Workspace.Registry;
 /// The model registry. Versions are allocated inside an immediate transaction (one writer at a time across
 /// processes), so concurrent registrations get distinct versions; files are content-addressed.
 /// </summary>
-internal sealed partial class LocalModelRegistry(SqliteDb db, LocalArtifactStore artifacts, FileIngest ingest, LocalRunStore runs, LocalWorkspaceOptions options) : IModelRegistry
+internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore artifacts, FileIngest ingest, LocalRunStore runs, LocalWorkspaceOptions options) : IModelRegistry
 {
     public ModelVersion Register(NewModelVersion request)
     {

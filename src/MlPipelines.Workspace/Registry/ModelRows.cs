@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MlPipelines.Core.Registry;
 using MlPipelines.Workspace.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Registry;
 
@@ -21,7 +21,7 @@ internal static class ModelRows
         var keys = byName ? names[0] : JsonSerializer.Serialize(rows.Select(r => new object[] { r.Name, r.Version }));
         string From(string table) => byName
             ? $"FROM {table} c WHERE c.name = $p0"
-            : $"FROM json_each($p0) j CROSS JOIN {table} c WHERE c.name = json_extract(j.value, '$[0]') AND c.version = json_extract(j.value, '$[1]')";
+            : s.Dialect.ModelKeysFrom(table);
         var files = Group(s.Query($"SELECT c.name, c.version, c.path, c.hash, c.size {From("model_files")} ORDER BY c.path",
             r => (r.GetString(0), r.GetInt32(1), new ModelFile(r.GetString(2), r.GetString(3), r.GetInt64(4))), keys));
         var tags = Group(s.Query($"SELECT c.name, c.version, c.key, c.value {From("model_tags")}",
@@ -57,7 +57,7 @@ internal static class ModelRows
         return d;
     }
 
-    private static ModelVersion Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new()
+    private static ModelVersion Map(System.Data.Common.DbDataReader r) => new()
     {
         Name = r.GetString(0),
         Version = r.GetInt32(1),

@@ -1,17 +1,17 @@
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 
-/// <summary>Run listing: the filter and order-by expressions are parsed and translated by <see cref="RunQuerySql"/>.</summary>
+/// <summary>Run listing: the filter and order-by expressions are parsed and translated by the dialect (<see cref="SqlDialect.BuildRunQuery"/>).</summary>
 internal sealed partial class LocalRunStore
 {
     public IReadOnlyList<RunInfo> QueryRuns(RunQuery query)
     {
         if (query.Experiment is not null) Names.Validate("experiment", query.Experiment);
         var now = Now;
-        var plan = RunQuerySql.Build(query, now, options.HeartbeatTimeout);
+        var plan = db.Dialect.BuildRunQuery(query, now, options.HeartbeatTimeout);
         return db.Read(s =>
         {
             var rows = new List<RunRows.Row>();

@@ -2,7 +2,7 @@ using System.Text.Json;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 

@@ -1,7 +1,7 @@
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 
@@ -82,7 +82,7 @@ internal sealed partial class LocalRunStore
             : s.Query("SELECT name, points FROM metric_chunks WHERE run_key = $p0 AND name = $p1 ORDER BY id", r => (r.GetString(0), (byte[])r.GetValue(1)), key, name);
         foreach (var (n, blob) in chunks) MetricChunks.Decode(n, blob, points);
         // Rows written by schema 1-2 (one row per point).
-        static MetricPoint Map(Microsoft.Data.Sqlite.SqliteDataReader r) => new(r.GetString(0),
+        static MetricPoint Map(System.Data.Common.DbDataReader r) => new(r.GetString(0),
             MetricValues.Decode(r.IsDBNull(1) ? null : r.GetDouble(1), r.GetInt64(2)), r.GetInt64(3), r.Time(4));
         points.AddRange(name is null
             ? s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0", Map, key)
@@ -120,7 +120,7 @@ internal sealed partial class LocalRunStore
         string.Join(", ", Enumerable.Range(0, rows).Select(r => $"($p0, $p{r * 4 + 1}, $p{r * 4 + 2}, $p{r * 4 + 3}, $p{r * 4 + 4})")) +
         " ON CONFLICT DO NOTHING";
 
-    private static void InsertLogs(Microsoft.Data.Sqlite.SqliteCommand insert, long key, IReadOnlyList<LogLine> lines, int from, int rows)
+    private static void InsertLogs(System.Data.Common.DbCommand insert, long key, IReadOnlyList<LogLine> lines, int from, int rows)
     {
         insert.Parameters[0].Value = key;
         for (var r = 0; r < rows; r++)

@@ -1,14 +1,13 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Naming;
 using MlPipelines.Core.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 
 /// <summary>Experiments and runs in the workspace database: lifecycle here, recorded data in the other parts.</summary>
-internal sealed partial class LocalRunStore(SqliteDb db, LocalWorkspaceOptions options) : IRunStore
+internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions options) : IRunStore
 {
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
@@ -30,14 +29,16 @@ internal sealed partial class LocalRunStore(SqliteDb db, LocalWorkspaceOptions o
             for (var attempt = 0; ; attempt++)
             {
                 var runId = RunIds.New(now);
-                try
+                // An id collision inserts nothing: draw again. (No catch: PostgreSQL would abort the transaction.)
+                var inserted = s.Exec("""
+                    INSERT INTO runs(id, experiment_id, name, status, kind, parent_id, created_at, started_at, heartbeat_at)
+                    VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p7) ON CONFLICT(id) DO NOTHING
+                    """, runId, expId, run.DisplayName ?? runId, run.Status, run.Kind, run.ParentRunId, now, running ? now : null);
+                if (inserted == 0)
                 {
-                    s.Exec("""
-                        INSERT INTO runs(id, experiment_id, name, status, kind, parent_id, created_at, started_at, heartbeat_at)
-                        VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p7)
-                        """, runId, expId, run.DisplayName ?? runId, run.Status, run.Kind, run.ParentRunId, now, running ? now : null);
+                    if (attempt < 5) continue;
+                    throw MlpException.Conflict($"Could not draw an unused run id after {attempt + 1} attempts.");
                 }
-                catch (SqliteException e) when (e.SqliteErrorCode == 19 && attempt < 5) { continue; } // id collision: draw again
                 var key = KeyOf(s, runId);
                 foreach (var (k, v) in run.Params) InsertParam(s, key, k, v);
                 foreach (var (k, v) in run.Tags) s.Exec("INSERT INTO tags(run_key, name, value) VALUES($p0, $p1, $p2)", key, k, v);

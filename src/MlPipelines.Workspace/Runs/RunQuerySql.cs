@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MlPipelines.Core.Query;
 using MlPipelines.Core.Runs;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 
@@ -23,9 +24,7 @@ internal sealed class RunQuerySql
         _lostBeforeMs = (now - heartbeatTimeout).ToUnixTimeMilliseconds();
     }
 
-    public sealed record Plan(IReadOnlyList<(string Sql, List<object?> Args)> Statements);
-
-    public static Plan Build(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout)
+    public static RunQueryPlan Build(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout)
     {
         var filter = RunFilterParser.ParseFilter(query.Filter);
         var order = RunFilterParser.ParseOrderBy(query.OrderBy);
@@ -38,7 +37,7 @@ internal sealed class RunQuerySql
         return "$p" + (_args.Count - 1);
     }
 
-    private Plan Translate(RunQuery query, FilterNode? filter, IReadOnlyList<OrderTerm> order)
+    private RunQueryPlan Translate(RunQuery query, FilterNode? filter, IReadOnlyList<OrderTerm> order)
     {
         var scope = new List<string>();
         if (query.Experiment is not null) scope.Add($"r.experiment_id = (SELECT id FROM experiments WHERE name = {P(query.Experiment)})");
@@ -62,18 +61,18 @@ internal sealed class RunQuerySql
                 .Append($" ORDER BY o.value {(first.Descending ? "DESC" : "ASC")}{rest}, r.created_at DESC, r.key DESC LIMIT $p{_args.Count}")
                 .ToString();
             var firstArgs = new List<object?>(_args);
-            if (pushed.Count > 0) return new Plan([(withMetric, firstArgs)]); // runs without the metric cannot match the filter
+            if (pushed.Count > 0) return new RunQueryPlan([(withMetric, firstArgs)]); // runs without the metric cannot match the filter
             var withoutMetric = $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE NOT EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_key = r.key AND m.name = {name} AND m.value IS NOT NULL)"
                                 + string.Concat(scope.Concat(others).Select(w => " AND " + w))
                                 + $" ORDER BY {(rest.Length > 0 ? rest[2..] + ", " : "")}r.created_at DESC, r.key DESC LIMIT $p{_args.Count}";
-            return new Plan([(withMetric, firstArgs), (withoutMetric, new List<object?>(_args))]);
+            return new RunQueryPlan([(withMetric, firstArgs), (withoutMetric, new List<object?>(_args))]);
         }
 
         var where = scope.Concat(conjuncts.Select(Filter)).ToList();
         var orderSql = OrderList(order);
         var sql = $"SELECT {RunRows.Columns} FROM {RunRows.From}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
                   + $" ORDER BY {(orderSql.Length > 0 ? orderSql[2..] + ", " : "")}r.created_at DESC, r.key DESC LIMIT $p{_args.Count}";
-        return new Plan([(sql, new List<object?>(_args))]);
+        return new RunQueryPlan([(sql, new List<object?>(_args))]);
     }
 
     private static IEnumerable<FilterNode> Conjuncts(FilterNode node) =>

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlPipelines.Core.Runs;
-using MlPipelines.Workspace.Sqlite;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Runs;
 
@@ -16,7 +16,7 @@ internal static class RunRows
 
     public sealed record Row(long Key, RunInfo Info);
 
-    public static Row Map(SqliteDataReader r, DateTimeOffset now, TimeSpan heartbeatTimeout)
+    public static Row Map(DbDataReader r, DateTimeOffset now, TimeSpan heartbeatTimeout)
     {
         var status = (RunStatus)r.GetInt32(4);
         var reason = r.StrOrNull(5);
@@ -49,17 +49,17 @@ internal static class RunRows
         });
     }
 
-    /// <summary>Fills params, tags and latest metrics of the given rows with three queries in total (the key list drives primary-key lookups).</summary>
+    /// <summary>Fills params, tags and latest metrics of the given rows with three queries in total (the key list is given to the dialect's batched lookup).</summary>
     public static List<RunInfo> Complete(DbSession s, IReadOnlyList<Row> rows)
     {
         if (rows.Count == 0) return [];
         var keys = JsonSerializer.Serialize(rows.Select(r => r.Key));
-        var pars = Group(s.Query("SELECT c.run_key, c.name, c.value FROM json_each($p0) j CROSS JOIN params c WHERE c.run_key = j.value",
+        var pars = Group(s.Query($"SELECT c.run_key, c.name, c.value {s.Dialect.RunKeysFrom("params")}",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), keys));
-        var tags = Group(s.Query("SELECT c.run_key, c.name, c.value FROM json_each($p0) j CROSS JOIN tags c WHERE c.run_key = j.value",
+        var tags = Group(s.Query($"SELECT c.run_key, c.name, c.value {s.Dialect.RunKeysFrom("tags")}",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), keys));
         var metrics = new Dictionary<long, Dictionary<string, double>>();
-        foreach (var (key, name, value) in s.Query("SELECT c.run_key, c.name, c.value, c.special FROM json_each($p0) j CROSS JOIN latest_metrics c WHERE c.run_key = j.value",
+        foreach (var (key, name, value) in s.Query($"SELECT c.run_key, c.name, c.value, c.special {s.Dialect.RunKeysFrom("latest_metrics")}",
                      r => (r.GetInt64(0), r.GetString(1), MetricValues.Decode(r.IsDBNull(2) ? null : r.GetDouble(2), r.GetInt64(3))), keys))
         {
             if (!metrics.TryGetValue(key, out var d)) metrics[key] = d = new Dictionary<string, double>(StringComparer.Ordinal);

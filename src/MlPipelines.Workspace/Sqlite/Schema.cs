@@ -1,5 +1,7 @@
 using MlPipelines.Core.Errors;
 
+using MlPipelines.Workspace.Sql;
+
 namespace MlPipelines.Workspace.Sqlite;
 
 /// <summary>

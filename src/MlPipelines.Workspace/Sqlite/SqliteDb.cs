@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using MlPipelines.Core.Errors;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Sqlite;
 
@@ -9,7 +11,7 @@ namespace MlPipelines.Workspace.Sqlite;
 /// writing at once lose nothing. The database runs in WAL mode with <c>synchronous=NORMAL</c>: a committed
 /// transaction survives a kill of the process (the WAL is in the OS page cache), though not a power loss.
 /// </summary>
-internal sealed class SqliteDb : IDisposable
+internal sealed class SqliteDb : StoreDb, ISqlScope
 {
     private const int BusyTimeoutMs = 30_000;
     private static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(90);
@@ -46,6 +48,9 @@ internal sealed class SqliteDb : IDisposable
 
     public string Path { get; }
 
+    /// <inheritdoc />
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
     private void Pragma(string sql)
     {
         using var c = _conn.CreateCommand();
@@ -54,13 +59,13 @@ internal sealed class SqliteDb : IDisposable
     }
 
     /// <summary>Runs a read. Reads in WAL mode never block on writers.</summary>
-    public T Read<T>(Func<DbSession, T> read)
+    public override T Read<T>(Func<DbSession, T> read)
     {
         lock (_gate) return read(new DbSession(this));
     }
 
     /// <summary>Runs <paramref name="write"/> in one immediate transaction; retried as a whole when the database is busy.</summary>
-    public T Write<T>(Func<DbSession, T> write)
+    public override T Write<T>(Func<DbSession, T> write)
     {
         lock (_gate)
         {
@@ -79,9 +84,6 @@ internal sealed class SqliteDb : IDisposable
             });
         }
     }
-
-    /// <summary>Runs a write with no result.</summary>
-    public void Write(Action<DbSession> write) => Write(s => { write(s); return 0; });
 
     internal static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 
@@ -104,6 +106,12 @@ internal sealed class SqliteDb : IDisposable
         }
     }
 
+    DbCommand ISqlScope.Command(string sql) => Command(sql);
+
+    DbCommand ISqlScope.AdHoc(string sql) => AdHoc(sql);
+
+    DbParameter ISqlScope.NewParameter(int index) => new SqliteParameter("$p" + index, DBNull.Value);
+
     internal SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var cmd))
@@ -125,7 +133,7 @@ internal sealed class SqliteDb : IDisposable
         return cmd;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         lock (_gate)
         {
