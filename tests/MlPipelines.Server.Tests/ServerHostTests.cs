@@ -119,6 +119,7 @@ public class ServerHostTests
         var badName = await admin.Post("/api/v1/workspaces", new { name = "../etc" });
         Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/workspaces/nope/runs")).StatusCode);
+        Assert.Contains(server.Host.Store.Audit.List(), e => e.Outcome == Store.AuditOutcome.Failed && e.Detail!.Contains("HTTP 400: Workspace name '../etc'"));
     }
 
     [Fact]

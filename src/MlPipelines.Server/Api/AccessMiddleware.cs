@@ -56,7 +56,7 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
         {
             var ok = context.Response.StatusCode < 400;
             store.Audit.Record(who, action, target, ok ? AuditOutcome.Succeeded : AuditOutcome.Failed,
-                ok ? null : $"HTTP {context.Response.StatusCode}", context.TraceIdentifier);
+                ok ? null : $"HTTP {context.Response.StatusCode}: {context.Items[typeof(ErrorBody)] as string}", context.TraceIdentifier);
         }
     }
 

@@ -37,6 +37,7 @@ internal static class ErrorResponses
     public static Task Write(HttpContext context, int status, string message, IReadOnlyList<string>? details = null)
     {
         context.Response.StatusCode = status;
+        context.Items[typeof(ErrorBody)] = message;
         return context.Response.WriteAsJsonAsync(new ErrorBody(message, context.TraceIdentifier, details));
     }
 

@@ -19,7 +19,8 @@ public sealed class HostedWorkspaces(ServerStore store, string artifactsDirector
             throw Core.Errors.MlpException.Conflict($"A workspace named '{name}' already exists.");
         if (Directory.Exists(location) && Directory.EnumerateFileSystemEntries(location).Any())
             throw Core.Errors.MlpException.Conflict($"The folder '{location}' for workspace '{name}' already exists and is not empty; move it away first.");
-        Directory.CreateDirectory(artifactsDirectory);
+        CreatePrivate(artifactsDirectory);
+        CreatePrivate(location);
         LocalWorkspace.Init(location).Dispose();
         return store.Workspaces.Add(name, location, createdBy);
     }
@@ -43,10 +44,17 @@ public sealed class HostedWorkspaces(ServerStore store, string artifactsDirector
         if (Directory.Exists(hosted.Location))
         {
             var trash = Path.Combine(artifactsDirectory, ".deleted");
-            Directory.CreateDirectory(trash);
+            CreatePrivate(trash);
             Directory.Move(hosted.Location, Path.Combine(trash, $"{hosted.Name}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}"));
         }
         return hosted;
+    }
+
+    private static void CreatePrivate(string dir)
+    {
+        if (Directory.Exists(dir)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <inheritdoc />
