@@ -8,7 +8,7 @@ public class RoleMatrixTests
     private static bool IsAccessManagement(string a) => a.StartsWith("roleAssignments/") || a.StartsWith("roleDefinitions/") || a.StartsWith("identities/");
 
     // The expected semantics, stated independently of the role definitions' patterns.
-    private static readonly Dictionary<string, Func<string, bool>> Expected = new()
+    internal static readonly Dictionary<string, Func<string, bool>> Expected = new()
     {
         ["Owner"] = _ => true,
         ["Contributor"] = a => !IsAccessManagement(a) || a.EndsWith("/read"),

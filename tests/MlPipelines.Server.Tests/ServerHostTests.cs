@@ -183,7 +183,7 @@ public class ServerHostTests
         using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", host.AdminToken);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/me")).StatusCode);
-        await using (var again = await ServerHost.StartAsync(options with { Listen = new IPEndPoint(IPAddress.Loopback, 0) }).ContinueWith(t => t.Result))
-            Assert.Null(again.AdminToken); // bootstrapped once only
+        await using var again = await ServerHost.StartAsync(options);
+        Assert.Null(again.AdminToken); // bootstrapped once only
     }
 }

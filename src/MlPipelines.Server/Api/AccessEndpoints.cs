@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MlPipelines.Core.Errors;
 using MlPipelines.Server.Authorization;
 using MlPipelines.Server.Store;
 using A = MlPipelines.Server.Authorization.ActionCatalog;
@@ -66,7 +65,4 @@ internal static class AccessEndpoints
         var names = store.Identities.List().ToDictionary(p => p.Id, p => p.Name);
         return assignments.Select(a => new AssignmentView(a.Id, names.GetValueOrDefault(a.PrincipalId, a.PrincipalId), a.PrincipalId, a.Role, a.Scope, a.CreatedAt)).ToList();
     }
-
-    internal static MlpException BatchTooLarge(int count, int limit) =>
-        MlpException.Invalid($"'points' has {count} points; the limit is {limit} per batch (MaxPointsPerBatch). Send several batches.");
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 using MlPipelines.Server.Hosting;
 using A = MlPipelines.Server.Authorization.ActionCatalog;
@@ -31,7 +32,7 @@ internal static class RunEndpoints
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create a run (and its experiment on first use)");
         ws.MapPost("/runs/{runId}/metrics", (string workspace, string runId, MetricBatchRequest body, HostedWorkspaces hosted, ServerOptions options, TimeProvider time) =>
             {
-                if (body.Points.Count > options.MaxPointsPerBatch) throw AccessEndpoints.BatchTooLarge(body.Points.Count, options.MaxPointsPerBatch);
+                if (body.Points.Count > options.MaxPointsPerBatch) throw BatchTooLarge(body.Points.Count, options.MaxPointsPerBatch);
                 var now = time.GetUtcNow();
                 var runs = hosted.Open(workspace).Runs;
                 runs.GetRun(runId); // a Metrics Writer logs to existing runs only
@@ -43,4 +44,7 @@ internal static class RunEndpoints
                 hosted.Open(workspace).Runs.GetMetrics(runId, name))
             .Requires(A.MetricsRead, ScopeSource.Workspace).WithSummary("Metric history of a run (one metric with ?name=)");
     }
+
+    internal static MlpException BatchTooLarge(int count, int limit) =>
+        MlpException.Invalid($"'points' has {count} points; the limit is {limit} per batch (MaxPointsPerBatch). Send several batches.");
 }
