@@ -66,6 +66,8 @@ public class ServerStoreTests
         Assert.Null(store.Identities.Authenticate(ApiTokens.NewSecret()));
         Assert.Null(store.Identities.Authenticate("Bearer nonsense"));
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => store.Identities.RevokeToken("tok_nope")).Kind);
+        Assert.Contains("looks like an identity id", Assert.Throws<MlpException>(() => store.Identities.Create(p.Id.Replace("spn_", "usr_"), PrincipalKind.User)).Message);
+        Assert.Equal(ErrorKind.Conflict, Assert.Throws<MlpException>(() => store.Identities.Create("CI", PrincipalKind.User)).Kind);
     }
 
     [Fact]

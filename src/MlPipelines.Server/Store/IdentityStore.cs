@@ -90,6 +90,9 @@ public sealed class IdentityStore
     {
         if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@'))
             throw MlpException.Invalid($"Identity name '{name}' is not valid: use 1 to 64 letters, digits, '.', '-', '_' or '@'.");
+        // Lookups accept an id or a name, so a name must never look like an id.
+        if (System.Text.RegularExpressions.Regex.IsMatch(name, "^(usr|spn)_[0-9a-f]{16}$", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            throw MlpException.Invalid($"Identity name '{name}' looks like an identity id; choose another name.");
     }
 
     private static Principal Map(SqliteDataReader r) =>
