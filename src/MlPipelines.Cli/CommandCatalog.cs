@@ -16,5 +16,11 @@ internal static class CommandCatalog
         ImageCommands.Build(),
         EndpointCommands.Build(),
         DeploymentCommands.Build(),
+        ServerCommands.Build(),
+        LoginCommand.Build(),
+        RoleCommands.Build(),
+        IdentityCommands.BuildIdentity(),
+        IdentityCommands.BuildToken(),
+        AuditCommands.Build(),
     ];
 }

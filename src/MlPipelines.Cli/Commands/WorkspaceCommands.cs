@@ -4,7 +4,7 @@ using MlPipelines.Workspace;
 
 namespace MlPipelines.Cli.Commands;
 
-/// <summary><c>mlp workspace init|show</c>.</summary>
+/// <summary><c>mlp workspace init|show</c> (embedded) and <c>create|list|delete --server</c> (a workspace server).</summary>
 internal static class WorkspaceCommands
 {
     public static Command Build()
@@ -33,6 +33,6 @@ internal static class WorkspaceCommands
             ]);
             return 0;
         });
-        return new Command("workspace", "Create and inspect workspaces.").With(init, show);
+        return new Command("workspace", "Create and inspect workspaces.").With([init, show, .. ServerWorkspaceCommands.Build()]);
     }
 }

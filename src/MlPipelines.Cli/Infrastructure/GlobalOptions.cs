@@ -7,7 +7,7 @@ internal static class GlobalOptions
 {
     public static readonly Option<string?> Workspace = new("--workspace", "-w")
     {
-        Description = "Workspace folder (or its .mlp/ folder). Default: $MLP_WORKSPACE, then the nearest .mlp/ up from the current folder.",
+        Description = "Workspace folder (or its .mlp/ folder). Default: $MLP_WORKSPACE, then the nearest .mlp/ up from the current folder. Server commands (role, audit) take a workspace NAME or https://HOST:PORT/workspaces/NAME.",
         Recursive = true,
     };
 

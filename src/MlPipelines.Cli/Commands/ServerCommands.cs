@@ -1,0 +1,57 @@
+using System.CommandLine;
+using MlPipelines.Cli.Infrastructure;
+using MlPipelines.Server.Hosting;
+using MlPipelines.Server.Store;
+
+namespace MlPipelines.Cli.Commands;
+
+/// <summary><c>mlp server</c> (run the shared workspace server) and <c>mlp server init</c>.</summary>
+internal static class ServerCommands
+{
+    public static Command Build()
+    {
+        var store = new Option<string>("--store") { Description = "The server's metadata store: sqlite:PATH.", DefaultValueFactory = _ => "sqlite:mlp-server/server.db" };
+        var artifacts = new Option<string?>("--artifacts") { Description = "Folder holding the workspaces (default: 'workspaces' next to the store file)." };
+        var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on.", DefaultValueFactory = _ => "127.0.0.1:8443" };
+        var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve." };
+        var key = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
+        var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the store's folder and print its SHA-256 fingerprint." };
+        var insecure = new Option<bool>("--insecure-http") { Description = "Serve plain HTTP; allowed only on a loopback address." };
+
+        var init = new Command("init", "Create the server store and print the one-time admin token (also done by the first 'mlp server').").With(store).Handle(ctx =>
+        {
+            using var s = new ServerStore(ServerOptions.ParseStore(ctx.Get(store)));
+            var token = ServerBootstrap.EnsureOwner(s);
+            if (token is null) { ctx.Output.Line($"The server store '{s.Path}' is already initialised; its admin token was shown when it was created."); return 0; }
+            PrintAdminToken(token);
+            return 0;
+        });
+
+        return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit). See docs/server.md.")
+            .With(store, artifacts, listen, cert, key, devCert, insecure, init)
+            .HandleAsync(async ctx =>
+            {
+                var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure));
+                await using var host = await ServerHost.StartAsync(options, ctx.Cancellation);
+                if (host.AdminToken is { } token) PrintAdminToken(token);
+                if (host.Certificate is { } c)
+                {
+                    Console.Out.WriteLine($"TLS certificate SHA-256 fingerprint: {DevCertificate.Fingerprint(c)}");
+                    if (options.DevCert) Console.Out.WriteLine($"Clients trust it with --ca-cert {Path.Combine(options.ServerDirectory, DevCertificate.CertFile)} (or MLP_CA_CERT).");
+                }
+                else CliOutput.Warn("plain HTTP on loopback (--insecure-http): for local tests only.");
+                Console.Out.WriteLine($"Store: {options.StorePath}; workspaces under {options.ArtifactsDirectory}");
+                Console.Out.WriteLine($"Listening on {host.Url} (Ctrl+C to stop)");
+                try { await host.WaitForShutdownAsync(ctx.Cancellation); }
+                catch (OperationCanceledException) { }
+                return 0;
+            });
+    }
+
+    private static void PrintAdminToken(string token)
+    {
+        Console.Out.WriteLine("Created user 'admin' with role Owner on the whole server.");
+        Console.Out.WriteLine($"Admin token (shown once, keep it safe): {token}");
+        Console.Out.WriteLine("Log in with: echo $TOKEN | mlp login https://HOST:PORT --ca-cert CERT");
+    }
+}

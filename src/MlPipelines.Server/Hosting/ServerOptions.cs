@@ -1,0 +1,77 @@
+using System.Net;
+using MlPipelines.Core.Errors;
+
+namespace MlPipelines.Server.Hosting;
+
+/// <summary>How <c>mlp server</c> runs: where its store and workspaces are, where it listens and with which certificate.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The server's own SQLite metadata database.</summary>
+    public required string StorePath { get; init; }
+    /// <summary>The folder holding one sub-folder per hosted workspace.</summary>
+    public required string ArtifactsDirectory { get; init; }
+    /// <summary>Address and port to listen on (port 0 picks a free one).</summary>
+    public required IPEndPoint Listen { get; init; }
+    /// <summary>PEM certificate and key, when not using a development certificate.</summary>
+    public string? TlsCertPath { get; init; }
+    /// <summary>PEM private key of <see cref="TlsCertPath"/>.</summary>
+    public string? TlsKeyPath { get; init; }
+    /// <summary>Generate (or reuse) a self-signed certificate under the server folder.</summary>
+    public bool DevCert { get; init; }
+    /// <summary>Plain HTTP (loopback only).</summary>
+    public bool InsecureHttp { get; init; }
+    /// <summary>Largest accepted request body; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>Most metric points accepted in one batch; more get 400 naming the limit.</summary>
+    public int MaxPointsPerBatch { get; init; } = 10_000;
+
+    /// <summary>The folder of the store file: the dev certificate and other server files live there.</summary>
+    public string ServerDirectory => Path.GetDirectoryName(Path.GetFullPath(StorePath))!;
+
+    /// <summary>Parses and validates command-line values; every problem is an InvalidInput that says why.</summary>
+    public static ServerOptions Create(string store, string? artifacts, string listen, string? tlsCert, string? tlsKey, bool devCert, bool insecureHttp)
+    {
+        var storePath = ParseStore(store);
+        var endpoint = ParseListen(listen);
+        if (insecureHttp && !IPAddress.IsLoopback(endpoint.Address))
+            throw MlpException.Invalid($"--insecure-http is allowed only on a loopback address (127.0.0.1 or ::1), not '{listen}': tokens would cross the network in clear text. Use --tls-cert/--tls-key or --dev-cert.");
+        var tlsChoices = new[] { tlsCert is not null || tlsKey is not null, devCert, insecureHttp }.Count(b => b);
+        if (tlsChoices > 1) throw MlpException.Invalid("Choose one of --tls-cert/--tls-key, --dev-cert or --insecure-http.");
+        if (tlsChoices == 0) throw MlpException.Invalid("The server speaks HTTPS: give --tls-cert cert.pem --tls-key key.pem, or --dev-cert for a generated self-signed certificate (or --insecure-http on loopback).");
+        if ((tlsCert is null) != (tlsKey is null)) throw MlpException.Invalid("--tls-cert and --tls-key go together.");
+        foreach (var f in new[] { tlsCert, tlsKey })
+            if (f is not null && !File.Exists(f)) throw MlpException.Invalid($"TLS file '{f}' does not exist.");
+        return new ServerOptions
+        {
+            StorePath = storePath,
+            ArtifactsDirectory = Path.GetFullPath(artifacts ?? Path.Combine(Path.GetDirectoryName(storePath)!, "workspaces")),
+            Listen = endpoint,
+            TlsCertPath = tlsCert is null ? null : Path.GetFullPath(tlsCert),
+            TlsKeyPath = tlsKey is null ? null : Path.GetFullPath(tlsKey),
+            DevCert = devCert,
+            InsecureHttp = insecureHttp,
+        };
+    }
+
+    /// <summary>Parses <c>sqlite:PATH</c>; PostgreSQL is named as not available in this build.</summary>
+    public static string ParseStore(string store)
+    {
+        if (store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && store.Length > "sqlite:".Length)
+            return Path.GetFullPath(store["sqlite:".Length..]);
+        if (store.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+            throw MlpException.Invalid($"--store '{Redact(store)}': the PostgreSQL server store is not in this build yet; use --store sqlite:PATH.");
+        throw MlpException.Invalid($"--store '{Redact(store)}' is not valid; use sqlite:PATH (e.g. sqlite:/var/lib/mlp/server.db).");
+    }
+
+    /// <summary>Parses <c>HOST:PORT</c> with an IP address (IPv6 in brackets).</summary>
+    public static IPEndPoint ParseListen(string listen)
+    {
+        if (IPEndPoint.TryParse(listen, out var ep) && listen.Contains(':') && (ep.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || listen.StartsWith('[')))
+            return ep;
+        if (listen.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) && int.TryParse(listen["localhost:".Length..], out var port) && port is >= 0 and <= 65535)
+            return new IPEndPoint(IPAddress.Loopback, port);
+        throw MlpException.Invalid($"--listen '{listen}' is not valid; use ADDRESS:PORT such as 127.0.0.1:8443, 0.0.0.0:8443 or [::1]:8443.");
+    }
+
+    private static string Redact(string s) => System.Text.RegularExpressions.Regex.Replace(s, "://([^:/@]+):[^@]*@", "://$1:***@");
+}
