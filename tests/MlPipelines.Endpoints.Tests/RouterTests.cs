@@ -74,10 +74,17 @@ public sealed class RouterTests
         await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
             Assert.Equal((200, "blue"), await h.InvokeAsync()));
         var green = h.Backends.Single(b => b.Name == "green");
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        long mirrored;
-        do { mirrored = await green.CountAsync(h.Http); await Task.Delay(100); }
-        while (DateTime.UtcNow < deadline && h.Router.GetStats().Deployments.Single(d => d.Deployment == "green").Mirrored < mirrored);
+        // Mirrors are fire-and-forget: wait until the backend's count stops moving and the router's stats agree with it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long mirrored = -1, previous;
+        do
+        {
+            previous = mirrored;
+            await Task.Delay(200);
+            mirrored = await green.CountAsync(h.Http);
+        }
+        while (DateTime.UtcNow < deadline
+               && (mirrored != previous || h.Router.GetStats().Deployments.Single(d => d.Deployment == "green").Mirrored != mirrored));
         Assert.InRange(mirrored * 100.0 / total, 15.0, 25.0);
         Assert.Equal(total, await h.Backends.Single(b => b.Name == "blue").CountAsync(h.Http));
         var stats = h.Router.GetStats().Deployments.Single(d => d.Deployment == "green");
