@@ -24,7 +24,17 @@ internal sealed class PythonWorker : IAsyncDisposable
 
     public int Pid { get; }
 
-    public bool HasExited => _exited.Task.IsCompleted;
+    /// <summary>True once the process is gone. Asks the OS too: the output reader notices a killed worker a little
+    /// later, and a request handed to it in between would fail although another worker could serve it.</summary>
+    public bool HasExited
+    {
+        get
+        {
+            if (_exited.Task.IsCompleted) return true;
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; }
+        }
+    }
 
     /// <summary>Starts the process and waits until score.py's init() returned.</summary>
     public static async Task<PythonWorker> StartAsync(PythonWorkerSettings settings, ILogger log, CancellationToken ct)
