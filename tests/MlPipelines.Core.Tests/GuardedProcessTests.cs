@@ -50,7 +50,7 @@ public sealed class GuardedProcessTests
 
         await WaitUntilAsync(() => !IsAlive(started.Pid) && !IsAlive(sleeper));
         Assert.False(IsAlive(sleeper), "the grandchild outlived its guard's parent");
-        Assert.True(started.Process.HasExited);
+        Assert.True(started.Process.WaitForExit(5000), "the guarded process did not exit");
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class GuardedProcessTests
 
         started.Kill();
 
-        Assert.True(started.Process.HasExited);
+        Assert.True(started.Process.WaitForExit(5000), "the guarded process did not exit");
         await WaitUntilAsync(() => !IsAlive(sleeper));
         Assert.False(IsAlive(sleeper));
     }
