@@ -17,6 +17,7 @@ internal static class ServerCommands
         var key = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the store's folder and print its SHA-256 fingerprint." };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve plain HTTP; allowed only on a loopback address." };
+        var rateLimit = new Option<int>("--rate-limit") { Description = "Requests per second per API token (bursts of twice that; without a token: 10 per client address); more get 429 with Retry-After. 0 turns it off.", DefaultValueFactory = _ => 200 };
 
         var init = new Command("init", "Create the server store and print the one-time admin token (also done by the first 'mlp server').").With(store).Handle(ctx =>
         {
@@ -28,10 +29,12 @@ internal static class ServerCommands
         });
 
         return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit). See docs/server.md.")
-            .With(store, artifacts, listen, cert, key, devCert, insecure, init)
+            .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, init)
             .HandleAsync(async ctx =>
             {
-                var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure));
+                var rate = ctx.Get(rateLimit);
+                if (rate < 0) throw Core.Errors.MlpException.Invalid($"--rate-limit must be 0 (off) or a positive number of requests per second, not {rate}.");
+                var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure)) with { RateLimitPerToken = rate };
                 await using var host = await ServerHost.StartAsync(options, ctx.Cancellation);
                 if (host.AdminToken is { } token) PrintAdminToken(token);
                 if (host.Certificate is { } c)

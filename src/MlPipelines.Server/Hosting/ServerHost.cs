@@ -81,6 +81,7 @@ public sealed class ServerHost : IAsyncDisposable
             });
         });
         builder.Services.AddSingleton(options).AddSingleton(store).AddSingleton(workspaces).AddSingleton(TimeProvider.System);
+        if (options.RateLimitPerToken > 0) builder.Services.AddRateLimiter(o => TokenRateLimits.Configure(o, options.RateLimitPerToken));
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -92,6 +93,7 @@ public sealed class ServerHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseRouting();
+        if (options.RateLimitPerToken > 0) app.UseRateLimiter(); // before AccessMiddleware: refused requests are neither authenticated nor audited
         app.UseMiddleware<AccessMiddleware>(options.MaxRequestBodyBytes);
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new PublicEndpoint());
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithMetadata(new PublicEndpoint()).ExcludeFromDescription();

@@ -24,6 +24,8 @@ public sealed record ServerOptions
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
     /// <summary>Most metric points accepted in one batch; more get 400 naming the limit.</summary>
     public int MaxPointsPerBatch { get; init; } = 10_000;
+    /// <summary>Requests per second per API token (bursts of twice that); more get 429 with Retry-After. 0 turns the limit off.</summary>
+    public int RateLimitPerToken { get; init; } = 200;
 
     /// <summary>The folder of the store file: the dev certificate and other server files live there.</summary>
     public string ServerDirectory => Path.GetDirectoryName(Path.GetFullPath(StorePath))!;
