@@ -3,13 +3,23 @@ using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Workspace.Postgres;
 
-/// <summary>PostgreSQL: run queries via <see cref="PgRunQuerySql"/>; key lists as JSON walked with <c>jsonb_array_elements</c>.</summary>
+/// <summary>PostgreSQL: LIKE/ILIKE and a spelled-out param order in run queries; key lists as JSON walked with <c>jsonb_array_elements</c>.</summary>
 internal sealed class PgDialect : SqlDialect
 {
     public static readonly PgDialect Instance = new();
 
-    public override RunQueryPlan BuildRunQuery(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout) =>
-        PgRunQuerySql.Build(query, now, heartbeatTimeout);
+    // LIKE is case-sensitive and ILIKE not, as in the SQLite store; no escape character either.
+    public override string Like(string column, string pattern, bool ignoreCase, Func<object?, string> parameter) =>
+        $"{column} {(ignoreCase ? "ILIKE" : "LIKE")} {parameter(pattern)} ESCAPE ''";
+
+    // PostgreSQL cannot mix numbers and text in one expression, so the SQLite order (missing last, numbers
+    // numerically before text by value) is spelled out.
+    public override string ParamOrder(string name, string direction)
+    {
+        var value = $"(SELECT value FROM params WHERE run_key = r.key AND name = {name})";
+        var num = $"(SELECT num FROM params WHERE run_key = r.key AND name = {name})";
+        return $", {value} IS NULL, {num} IS NULL {direction}, {num} {direction}, {value} {direction}";
+    }
 
     public override string RunKeysFrom(string table) =>
         $"FROM jsonb_array_elements_text($p0::jsonb) j(k) CROSS JOIN {table} c WHERE c.run_key = j.k::bigint";

@@ -7,9 +7,10 @@ using MlPipelines.Workspace.Sql;
 namespace MlPipelines.Workspace.Runs;
 
 /// <summary>
-/// Translates a <see cref="RunQuery"/> into parameterised SQL. Every comparison becomes
-/// <c>r.key IN (SELECT run_key FROM latest_metrics|params|tags WHERE name = ? AND value op ?)</c>, which SQLite
-/// answers from the (name, value) indexes. When the first order-by term is a metric, the query is driven by the
+/// Translates a <see cref="RunQuery"/> into parameterised SQL for SQLite or PostgreSQL (the few differences come from
+/// the <see cref="SqlDialect"/>). Every comparison becomes
+/// <c>r.key IN (SELECT run_key FROM latest_metrics|params|tags WHERE name = ? AND value op ?)</c>, answered from the
+/// (name, value) indexes. When the first order-by term is a metric, the query is driven by the
 /// (name, value) index of latest_metrics and stops after Max rows; runs without that metric follow in a second statement.
 /// </summary>
 internal sealed class RunQuerySql
@@ -17,18 +18,20 @@ internal sealed class RunQuerySql
     private readonly List<object?> _args = [];
     private readonly long _nowMs;
     private readonly long _lostBeforeMs;
+    private readonly SqlDialect _dialect;
 
-    private RunQuerySql(DateTimeOffset now, TimeSpan heartbeatTimeout)
+    private RunQuerySql(DateTimeOffset now, TimeSpan heartbeatTimeout, SqlDialect dialect)
     {
+        _dialect = dialect;
         _nowMs = now.ToUnixTimeMilliseconds();
         _lostBeforeMs = (now - heartbeatTimeout).ToUnixTimeMilliseconds();
     }
 
-    public static RunQueryPlan Build(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout)
+    public static RunQueryPlan Build(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout, SqlDialect dialect)
     {
         var filter = RunFilterParser.ParseFilter(query.Filter);
         var order = RunFilterParser.ParseOrderBy(query.OrderBy);
-        return new RunQuerySql(now, heartbeatTimeout).Translate(query, filter, order);
+        return new RunQuerySql(now, heartbeatTimeout, dialect).Translate(query, filter, order);
     }
 
     private string P(object? value)
@@ -54,7 +57,7 @@ internal sealed class RunQuerySql
             var ranges = pushed.Select(c => $"o.value {Op(c.Op)} {P(c.Value.Number)}").ToList();
             var rest = OrderList(order.Skip(1));
             // Walking the index in order pays off unless a selective filter on other fields leaves few runs to sort.
-            var hint = others.Count == 0 || ranges.Count > 0 ? "INDEXED BY latest_metrics_name_value " : "";
+            var hint = others.Count == 0 || ranges.Count > 0 ? _dialect.MetricIndexHint : "";
             var withMetric = new StringBuilder($"SELECT {RunRows.Columns} FROM latest_metrics o {hint}CROSS JOIN runs r CROSS JOIN experiments e ")
                 .Append($"WHERE o.name = {name} AND o.value IS NOT NULL AND r.key = o.run_key AND e.id = r.experiment_id")
                 .Append(string.Concat(ranges.Concat(scope).Concat(others).Select(w => " AND " + w)))
@@ -133,24 +136,15 @@ internal sealed class RunQuerySql
         }
         var regex = new Regex("^" + Regex.Escape(c.Value.Text).Replace("%", ".*").Replace("_", ".") + "$", RegexOptions.IgnoreCase);
         var matching = Enum.GetValues<RunStatus>().Where(s => regex.IsMatch(s.ToString())).Select(s => ((int)s).ToString()).ToList();
-        return matching.Count == 0 ? "0" : $"{EffectiveStatus()} IN ({string.Join(", ", matching)})";
+        return matching.Count == 0 ? _dialect.False : $"{EffectiveStatus()} IN ({string.Join(", ", matching)})";
     }
 
     private string TextCompare(string column, ComparisonNode c) => c.Op switch
     {
-        CompareOp.Like => $"{column} GLOB {P(LikeToGlob(c.Value.Text))}",
-        CompareOp.ILike => $"{column} LIKE {P(c.Value.Text)}",
+        CompareOp.Like => _dialect.Like(column, c.Value.Text, ignoreCase: false, P),
+        CompareOp.ILike => _dialect.Like(column, c.Value.Text, ignoreCase: true, P),
         _ => $"{column} {Op(c.Op)} {P(c.Value.Text)}",
     };
-
-    /// <summary>SQLite's LIKE ignores case; a case-sensitive LIKE is a GLOB with the wildcards translated and GLOB's own escaped.</summary>
-    internal static string LikeToGlob(string like)
-    {
-        var sb = new StringBuilder();
-        foreach (var ch in like)
-            sb.Append(ch switch { '%' => "*", '_' => "?", '*' => "[*]", '?' => "[?]", '[' => "[[]", _ => ch.ToString() });
-        return sb.ToString();
-    }
 
     private static string Op(CompareOp op) => op switch
     {
@@ -167,7 +161,7 @@ internal sealed class RunQuerySql
             var expr = t.Field.Kind switch
             {
                 FieldKind.Metric => $"(SELECT value FROM latest_metrics WHERE run_key = r.key AND name = {P(t.Field.Name)})",
-                FieldKind.Param => $"(SELECT COALESCE(num, value) FROM params WHERE run_key = r.key AND name = {P(t.Field.Name)})",
+                FieldKind.Param => _dialect.ParamOrder(P(t.Field.Name), t.Descending ? "DESC" : "ASC"),
                 FieldKind.Tag => $"(SELECT value FROM tags WHERE run_key = r.key AND name = {P(t.Field.Name)})",
                 _ => t.Field.Name switch
                 {
@@ -179,6 +173,11 @@ internal sealed class RunQuerySql
                     _ => $"(COALESCE({EffectiveEnd()}, {P(_nowMs)}) - r.started_at)",
                 },
             };
+            if (t.Field.Kind == FieldKind.Param)
+            {
+                sb.Append(expr); // the dialect's whole fragment, missing values last included
+                continue;
+            }
             var nullable = t.Field.Kind != FieldKind.Attribute || t.Field.Name is RunAttributes.EndTime or RunAttributes.Duration;
             if (nullable) sb.Append($", {expr} IS NULL");
             sb.Append($", {expr} {(t.Descending ? "DESC" : "ASC")}");

@@ -2,11 +2,30 @@ using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Workspace.Sql;
 
-/// <summary>The SQL that differs between engines: run-query compilation and batched child-row lookups.</summary>
+/// <summary>The SQL that differs between engines: the few pieces of run queries that do, and batched child-row lookups.</summary>
 internal abstract class SqlDialect
 {
     /// <summary>Compiles a run query (filter, order-by, scope) into statements run in order until Max rows are read.</summary>
-    public abstract RunQueryPlan BuildRunQuery(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout);
+    public RunQueryPlan BuildRunQuery(RunQuery query, DateTimeOffset now, TimeSpan heartbeatTimeout) =>
+        Runs.RunQuerySql.Build(query, now, heartbeatTimeout, this);
+
+    /// <summary>Placed after <c>FROM latest_metrics o</c> when the (name, value) index should drive the query; "" when the planner needs no hint.</summary>
+    public virtual string MetricIndexHint => "";
+
+    /// <summary>A condition that never holds.</summary>
+    public virtual string False => "FALSE";
+
+    /// <summary>
+    /// <paramref name="column"/> LIKE <paramref name="pattern"/> (<c>%</c> and <c>_</c> wildcards, no escape character),
+    /// case-sensitive unless <paramref name="ignoreCase"/>; <paramref name="parameter"/> adds a value and returns its placeholder.
+    /// </summary>
+    public abstract string Like(string column, string pattern, bool ignoreCase, Func<object?, string> parameter);
+
+    /// <summary>
+    /// The ", expr DIR…" ordering fragment for the param whose name placeholder is <paramref name="name"/>: runs without
+    /// it last, then numeric values (numerically) before text values.
+    /// </summary>
+    public abstract string ParamOrder(string name, string direction);
 
     /// <summary>
     /// "FROM … WHERE …" over <paramref name="table"/> (alias <c>c</c>) restricted to the run keys in <c>$p0</c>,
