@@ -1,3 +1,4 @@
+using MlPipelines.Workspace.Remote;
 using System.CommandLine;
 using MlPipelines.Cli.Infrastructure;
 using MlPipelines.Core.Errors;

@@ -1,3 +1,4 @@
+using MlPipelines.Workspace.Remote;
 using System.CommandLine;
 using System.Text.Json;
 using MlPipelines.Cli.Infrastructure;

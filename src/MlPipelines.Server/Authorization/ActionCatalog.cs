@@ -53,6 +53,30 @@ public static class ActionCatalog
     /// <summary>Read the auth keys of an online endpoint.</summary>
     public const string EndpointsListKeys = "workspaces/onlineEndpoints/listKeys/action";
 
+    /// <summary>Read content-addressed blobs (outputs, snapshots, model and dataset files).</summary>
+    public const string ArtifactsRead = "workspaces/artifacts/read";
+    /// <summary>Upload content-addressed blobs.</summary>
+    public const string ArtifactsWrite = "workspaces/artifacts/write";
+
+    /// <summary>Read datastores.</summary>
+    public const string DatastoresRead = "workspaces/datastores/read";
+    /// <summary>Register datastores.</summary>
+    public const string DatastoresWrite = "workspaces/datastores/write";
+
+    /// <summary>Read scoring images.</summary>
+    public const string ImagesRead = "workspaces/images/read";
+    /// <summary>Record scoring images.</summary>
+    public const string ImagesWrite = "workspaces/images/write";
+
+    /// <summary>Delete online endpoints.</summary>
+    public const string EndpointsDelete = "workspaces/onlineEndpoints/delete";
+    /// <summary>Read the deployments of online endpoints.</summary>
+    public const string DeploymentsRead = "workspaces/onlineEndpoints/deployments/read";
+    /// <summary>Create or update deployments.</summary>
+    public const string DeploymentsWrite = "workspaces/onlineEndpoints/deployments/write";
+    /// <summary>Delete deployments.</summary>
+    public const string DeploymentsDelete = "workspaces/onlineEndpoints/deployments/delete";
+
     /// <summary>List users and service principals.</summary>
     public const string IdentitiesRead = "identities/read";
     /// <summary>Create users and service principals.</summary>
@@ -103,6 +127,16 @@ public static class ActionCatalog
         new(EndpointsRead, "Read online endpoints"),
         new(EndpointsWrite, "Create or update online endpoints and traffic"),
         new(EndpointsListKeys, "Read online endpoint auth keys"),
+        new(ArtifactsRead, "Read blobs (outputs, snapshots, model and dataset files)"),
+        new(ArtifactsWrite, "Upload blobs"),
+        new(DatastoresRead, "Read datastores"),
+        new(DatastoresWrite, "Register datastores"),
+        new(ImagesRead, "Read scoring images"),
+        new(ImagesWrite, "Record scoring images"),
+        new(EndpointsDelete, "Delete online endpoints"),
+        new(DeploymentsRead, "Read deployments"),
+        new(DeploymentsWrite, "Create or update deployments"),
+        new(DeploymentsDelete, "Delete deployments"),
         new(IdentitiesRead, "List users and service principals"),
         new(IdentitiesWrite, "Create users and service principals"),
         new(TokensRead, "List API tokens (never their secret)"),

@@ -1,3 +1,4 @@
+using MlPipelines.Workspace.Remote;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

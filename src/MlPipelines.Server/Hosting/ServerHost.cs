@@ -107,13 +107,8 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The API's JSON conventions: camelCase, enums as strings, NaN/Infinity allowed, unknown fields refused.</summary>
     public static void Configure(JsonSerializerOptions o)
     {
-        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        o.PropertyNameCaseInsensitive = true;
-        o.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        MlPipelines.Workspace.Remote.Http.WireJson.Configure(o);
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        o.RespectNullableAnnotations = true;
-        o.RespectRequiredConstructorParameters = true;
-        o.Converters.Add(new JsonStringEnumConverter());
     }
 
     /// <inheritdoc />

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MlPipelines.Core.Errors;
 
-namespace MlPipelines.Server.Client;
+namespace MlPipelines.Workspace.Remote;
 
 /// <summary>A server the user logged in to: its URL, token and optional CA certificate.</summary>
 public sealed record ServerLogin(string Url, string Token, string? CaCert);

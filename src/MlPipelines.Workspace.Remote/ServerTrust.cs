@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace MlPipelines.Server.Hosting;
+namespace MlPipelines.Workspace.Remote;
 
 /// <summary>Client-side trust for a server whose certificate is not in the system store (<c>--ca-cert</c>, <c>MLP_CA_CERT</c>).</summary>
 public static class ServerTrust
