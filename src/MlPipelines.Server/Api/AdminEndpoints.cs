@@ -30,8 +30,12 @@ internal static class AdminEndpoints
                 return Results.Created($"/api/v1/workspaces/{w.Name}", new WorkspaceView(w.Name, w.CreatedAt, w.CreatedBy));
             })
             .Requires(A.WorkspaceWrite, ScopeSource.Server).WithSummary("Create a workspace");
-        api.MapGet("/workspaces/{workspace}", (string workspace, ServerStore store) =>
-                store.Workspaces.Get(workspace) is var w ? new WorkspaceView(w.Name, w.CreatedAt, w.CreatedBy) : null)
+        api.MapGet("/workspaces/{workspace}", (string workspace, ServerStore store, HostedWorkspaces hosted) =>
+            {
+                var w = store.Workspaces.Get(workspace);
+                var info = hosted.Open(w.Name).Info;
+                return new WorkspaceView(w.Name, w.CreatedAt, w.CreatedBy) { Kind = info.Kind, SchemaVersion = info.SchemaVersion };
+            })
             .Requires(A.WorkspaceRead, ScopeSource.Workspace).WithSummary("Show a workspace");
         api.MapDelete("/workspaces/{workspace}", (string workspace, HostedWorkspaces hosted) =>
             {

@@ -7,7 +7,13 @@ namespace MlPipelines.Server.Api;
 public sealed record CreateWorkspaceRequest(string Name);
 
 /// <summary>A workspace as listed by the server.</summary>
-public sealed record WorkspaceView(string Name, DateTimeOffset CreatedAt, string CreatedBy);
+public sealed record WorkspaceView(string Name, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    /// <summary>The store kind (<c>sqlite</c>, <c>postgresql</c>), when the workspace was opened for this answer.</summary>
+    public string? Kind { get; init; }
+    /// <summary>The store's schema version, with <see cref="Kind"/>.</summary>
+    public int? SchemaVersion { get; init; }
+}
 
 /// <summary>Body of <c>POST /api/v1/identities</c>.</summary>
 public sealed record CreateIdentityRequest(string Name, PrincipalKind Kind = PrincipalKind.User);
@@ -28,11 +34,3 @@ public sealed record WhoAmI(Principal Principal, string TokenId, IReadOnlyList<A
 public sealed record CreateRunRequest(string Experiment, string? DisplayName = null, string? ParentRunId = null, string? Kind = null,
     Dictionary<string, string>? Params = null, Dictionary<string, string>? Tags = null, RunStatus Status = RunStatus.Queued);
 
-/// <summary>One metric point in a batch; the server's time is used when <see cref="Timestamp"/> is omitted.</summary>
-public sealed record MetricPointRequest(string Name, double Value, long Step = 0, DateTimeOffset? Timestamp = null);
-
-/// <summary>Body of <c>POST …/runs/{runId}/metrics</c>.</summary>
-public sealed record MetricBatchRequest(IReadOnlyList<MetricPointRequest> Points);
-
-/// <summary>Answer to a metric batch.</summary>
-public sealed record MetricBatchResult(string RunId, int Accepted);

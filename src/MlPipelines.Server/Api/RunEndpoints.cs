@@ -3,12 +3,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
-using MlPipelines.Server.Hosting;
+using MlPipelines.Workspace.Remote.Http;
 using A = MlPipelines.Server.Authorization.ActionCatalog;
 
 namespace MlPipelines.Server.Api;
 
-/// <summary>The first slice of workspace data over <c>IWorkspace</c>: experiments, runs and metrics.</summary>
+/// <summary>Experiments and runs: create, read, search, status, heartbeat and the run's bookkeeping fields.</summary>
 internal static class RunEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -16,9 +16,12 @@ internal static class RunEndpoints
         var ws = api.MapGroup("/workspaces/{workspace}");
         ws.MapGet("/experiments", (string workspace, HostedWorkspaces hosted) => hosted.Open(workspace).Runs.ListExperiments())
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Experiments with run counts");
-        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, HostedWorkspaces hosted) =>
-                hosted.Open(workspace).Runs.QueryRuns(new RunQuery { Experiment = experiment, Filter = filter, OrderBy = orderBy, Max = Math.Clamp(max ?? 100, 1, 10_000) }))
+        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, HostedWorkspaces hosted) =>
+                hosted.Open(workspace).Runs.QueryRuns(new RunQuery { Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max) }))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by)");
+        ws.MapPost("/runs/search", (string workspace, RunQuery query, HostedWorkspaces hosted) =>
+                hosted.Open(workspace).Runs.QueryRuns(query with { Max = Max(query.Max) }))
+            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs with the query in the body (long filters)");
         ws.MapGet("/runs/{runId}", (string workspace, string runId, HostedWorkspaces hosted) => hosted.Open(workspace).Runs.GetRun(runId))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("One run");
         ws.MapPost("/runs", (string workspace, CreateRunRequest body, HostedWorkspaces hosted) =>
@@ -30,21 +33,36 @@ internal static class RunEndpoints
                 return Results.Created($"/api/v1/workspaces/{workspace}/runs/{run.Id}", run);
             })
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create a run (and its experiment on first use)");
-        ws.MapPost("/runs/{runId}/metrics", (string workspace, string runId, MetricBatchRequest body, HostedWorkspaces hosted, ServerOptions options, TimeProvider time) =>
+        ws.MapPut("/runs/{runId}/status", (string workspace, string runId, StatusRequest body, HostedWorkspaces hosted) =>
+                Update(hosted, workspace, runId, r => r.SetStatus(runId, body.Status, Limits.Text("reason", body.Reason, 4096))))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Set a run's status (and reason)");
+        ws.MapPost("/runs/{runId}/heartbeat", (string workspace, string runId, HostedWorkspaces hosted) =>
+                Update(hosted, workspace, runId, r => r.Heartbeat(runId)))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("The run's process is alive (a run without heartbeats reads as Failed (lost))");
+        ws.MapPut("/runs/{runId}/reusedFrom", (string workspace, string runId, ReusedFromRequest body, HostedWorkspaces hosted) =>
+                Update(hosted, workspace, runId, r => r.SetReusedFrom(runId, r.GetRun(body.OriginalRunId).Id)))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Mark a run as reused from a cached one");
+        ws.MapPut("/runs/{runId}/snapshot", (string workspace, string runId, SnapshotRequest body, HostedWorkspaces hosted) =>
             {
-                if (body.Points.Count > options.MaxPointsPerBatch) throw BatchTooLarge(body.Points.Count, options.MaxPointsPerBatch);
-                var now = time.GetUtcNow();
-                var runs = hosted.Open(workspace).Runs;
-                runs.GetRun(runId); // a Metrics Writer logs to existing runs only
-                runs.LogMetrics(runId, body.Points.Select(p => new MetricPoint(p.Name, p.Value, p.Step, p.Timestamp ?? now)).ToList());
-                return new MetricBatchResult(runId, body.Points.Count);
+                var w = hosted.Open(workspace);
+                if (!w.Artifacts.Exists(Limits.Hash("hash", body.Hash))) throw MlpException.Invalid($"'hash': no blob '{body.Hash}' in workspace '{workspace}'; upload the snapshot first.");
+                return Update(hosted, workspace, runId, r => r.SetSnapshot(runId, body.Hash));
             })
-            .Requires(A.MetricsWrite, ScopeSource.Workspace).WithSummary("Log a batch of metric points to an existing run");
-        ws.MapGet("/runs/{runId}/metrics", (string workspace, string runId, string? name, HostedWorkspaces hosted) =>
-                hosted.Open(workspace).Runs.GetMetrics(runId, name))
-            .Requires(A.MetricsRead, ScopeSource.Workspace).WithSummary("Metric history of a run (one metric with ?name=)");
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Attach the snapshot (an uploaded blob) to a run");
+        ws.MapPut("/runs/{runId}/process", (string workspace, string runId, ProcessInfo body, HostedWorkspaces hosted) =>
+                Update(hosted, workspace, runId, r => r.SetProcess(runId, body.ProcessId, Limits.Text("host", body.Host, 256)!)))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Record the process and host that runs the run");
+        ws.MapGet("/runs/{runId}/process", (string workspace, string runId, HostedWorkspaces hosted) =>
+                hosted.Open(workspace).Runs.GetProcess(runId) is { } p ? Results.Ok(new ProcessInfo(p.ProcessId, p.Host))
+                    : throw new MlpException(ErrorKind.NotFound, $"Run '{runId}' has no recorded process."))
+            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("The process and host of a run");
     }
 
-    internal static MlpException BatchTooLarge(int count, int limit) =>
-        MlpException.Invalid($"'points' has {count} points; the limit is {limit} per batch (MaxPointsPerBatch). Send several batches.");
+    internal static int Max(int? max) => Math.Clamp(max ?? 100, 1, 50_000);
+
+    internal static IResult Update(HostedWorkspaces hosted, string workspace, string runId, Action<IRunStore> update)
+    {
+        update(hosted.Open(workspace).Runs);
+        return Results.NoContent();
+    }
 }

@@ -101,6 +101,8 @@ public sealed class ServerHost : IAsyncDisposable
         AdminEndpoints.Map(api);
         AccessEndpoints.Map(api);
         RunEndpoints.Map(api);
+        RunRecordEndpoints.Map(api);
+        WorkspaceDataEndpoints.Map(api);
         return app;
     }
 

@@ -20,13 +20,16 @@ public sealed record SnapshotRequest(string Hash);
 /// <summary>Where a run's process runs.</summary>
 public sealed record ProcessInfo(int ProcessId, string Host);
 
-/// <summary>A batch of metric points.</summary>
-public sealed record MetricBatch(IReadOnlyList<MetricPoint> Points);
+/// <summary>One metric point; <paramref name="Timestamp"/> defaults to the server's clock.</summary>
+public sealed record MetricPointRequest(string Name, double Value, long Step = 0, DateTimeOffset? Timestamp = null);
+
+/// <summary>A batch of metric points (at most the server's MaxPointsPerBatch).</summary>
+public sealed record MetricBatchRequest(IReadOnlyList<MetricPointRequest> Points);
 
 /// <summary>How many metric points were stored.</summary>
 public sealed record MetricBatchResult(string RunId, int Accepted);
 
-/// <summary>A batch of log lines.</summary>
+/// <summary>A batch of log lines (sequence numbers are the client's; a repeated sequence is ignored).</summary>
 public sealed record LogBatch(IReadOnlyList<LogLine> Lines);
 
 /// <summary>A dataset a run read.</summary>
@@ -34,3 +37,6 @@ public sealed record DatasetInput(string Dataset, int Version);
 
 /// <summary>A workspace setting.</summary>
 public sealed record SettingRequest(string Value);
+
+/// <summary>What <c>GET /api/v1/workspaces/NAME</c> says about a workspace's store.</summary>
+public sealed record WorkspaceDescription(string Name, string Kind, int SchemaVersion);
