@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlPipelines.Server.Api;
 using MlPipelines.Server.Store;
+using Scalar.AspNetCore;
 
 namespace MlPipelines.Server.Hosting;
 
@@ -96,6 +97,8 @@ public sealed class ServerHost : IAsyncDisposable
         if (options.RateLimitPerToken > 0) app.UseRateLimiter(); // before AccessMiddleware: refused requests are neither authenticated nor audited
         app.UseMiddleware<AccessMiddleware>(options.MaxRequestBodyBytes);
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new PublicEndpoint());
+        // The browsable reference of the same document; its script is served from the package, not a CDN.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("MlPipelines workspace server API")).WithMetadata(new PublicEndpoint());
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).WithMetadata(new PublicEndpoint()).ExcludeFromDescription();
         var api = app.MapGroup("/api/v1");
         AdminEndpoints.Map(api);
