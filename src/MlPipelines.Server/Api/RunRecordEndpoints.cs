@@ -27,13 +27,14 @@ internal static class RunRecordEndpoints
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Set tags");
         run.MapPost("/metrics", (string workspace, string runId, MetricBatchRequest body, HostedWorkspaces hosted, ServerOptions options, TimeProvider time) =>
             {
-                if (body.Points is null) throw MlpException.Invalid("'points' is missing.");
-                if (body.Points.Count > options.MaxPointsPerBatch) throw BatchTooLarge(body.Points.Count, options.MaxPointsPerBatch);
+                if ((body.Points is null) == (body.Columns is null)) throw MlpException.Invalid("Send exactly one of 'points' (rows) or 'columns'.");
+                if (body.Count > options.MaxPointsPerBatch) throw BatchTooLarge(body.Count, options.MaxPointsPerBatch);
                 var now = time.GetUtcNow();
+                var points = body.Columns?.ToPoints() ?? body.Points!.Select(p => new MetricPoint(p.Name, p.Value, p.Step, p.Timestamp ?? now)).ToList();
                 var runs = hosted.Open(workspace).Runs;
                 runs.GetRun(runId); // a Metrics Writer logs to existing runs only
-                runs.LogMetrics(runId, body.Points.Select(p => new MetricPoint(p.Name, p.Value, p.Step, p.Timestamp ?? now)).ToList());
-                return new MetricBatchResult(runId, body.Points.Count);
+                runs.LogMetrics(runId, points);
+                return new MetricBatchResult(runId, points.Count);
             })
             .Requires(A.MetricsWrite, ScopeSource.Workspace).WithSummary("Log a batch of metric points to an existing run");
         run.MapGet("/metrics", (string workspace, string runId, string? name, HostedWorkspaces hosted) =>

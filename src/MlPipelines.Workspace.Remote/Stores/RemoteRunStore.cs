@@ -43,7 +43,7 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
     public void LogMetrics(string runId, IReadOnlyList<MetricPoint> points)
     {
         foreach (var chunk in points.Chunk(http.Options.MetricBatchSize))
-            http.Write(HttpMethod.Post, paths.Run(runId, "metrics"), new MetricBatchRequest(chunk.Select(p => new MetricPointRequest(p.Name, p.Value, p.Step, p.Timestamp)).ToList()));
+            http.Write(HttpMethod.Post, paths.Run(runId, "metrics"), new MetricBatchRequest(Columns: MetricColumns.Of(chunk)));
     }
 
     public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) =>
