@@ -17,6 +17,10 @@ internal static class ServerCommands
         var key = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the store's folder and print its SHA-256 fingerprint." };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve plain HTTP; allowed only on a loopback address." };
+        var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "Also accept OpenID Connect bearer tokens from this issuer (with --oidc-audience)." };
+        var oidcAudience = new Option<string?>("--oidc-audience") { Description = "The audience OpenID Connect tokens must name." };
+        var oidcClaim = new Option<string>("--oidc-user-claim") { Description = "The token claim that names the identity.", DefaultValueFactory = _ => "preferred_username" };
+        var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The issuer's signing keys as a JSON Web Key Set file (default: discovered from the issuer over HTTPS)." };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Requests per second per API token (bursts of twice that; without a token: 10 per client address); more get 429 with Retry-After. 0 turns it off.", DefaultValueFactory = _ => 200 };
 
         var init = new Command("init", "Create the server store and print the one-time admin token (also done by the first 'mlp server').").With(store).Handle(ctx =>
@@ -29,12 +33,16 @@ internal static class ServerCommands
         });
 
         return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit). See docs/server.md.")
-            .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, init)
+            .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, oidcIssuer, oidcAudience, oidcClaim, oidcJwks, init)
             .HandleAsync(async ctx =>
             {
                 var rate = ctx.Get(rateLimit);
                 if (rate < 0) throw Core.Errors.MlpException.Invalid($"--rate-limit must be 0 (off) or a positive number of requests per second, not {rate}.");
-                var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure)) with { RateLimitPerToken = rate };
+                var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure)) with
+                {
+                    RateLimitPerToken = rate,
+                    Oidc = Oidc(ctx.Get(oidcIssuer), ctx.Get(oidcAudience), ctx.Get(oidcClaim), ctx.Get(oidcJwks)),
+                };
                 await using var host = await ServerHost.StartAsync(options, ctx.Cancellation);
                 if (host.AdminToken is { } token) PrintAdminToken(token);
                 if (host.Certificate is { } c)
@@ -49,6 +57,13 @@ internal static class ServerCommands
                 catch (OperationCanceledException) { }
                 return 0;
             });
+    }
+
+    private static Server.Identity.OidcOptions? Oidc(string? issuer, string? audience, string claim, string? jwks)
+    {
+        if (issuer is null && audience is null && jwks is null) return null;
+        if (issuer is null || audience is null) throw Core.Errors.MlpException.Invalid("--oidc-issuer and --oidc-audience go together.");
+        return new Server.Identity.OidcOptions { Issuer = issuer, Audience = audience, UserClaim = claim, JwksPath = jwks is null ? null : Path.GetFullPath(jwks) };
     }
 
     private static void PrintAdminToken(string token)

@@ -10,7 +10,7 @@ namespace MlPipelines.Server.Api;
 /// the audit record of every write, denial, failed sign-in and sign-in. An endpoint without declared access is refused
 /// (fail closed), so forgetting a declaration cannot open an operation.
 /// </summary>
-internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, long maxBody)
+internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, Identity.SignInMethods signIn, long maxBody)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -26,23 +26,25 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
             return;
         }
 
-        var auth = Authenticate(context.Request.Headers.Authorization);
+        var (auth, failure) = await Authenticate(context.Request.Headers.Authorization, context.RequestAborted);
         if (auth is null)
         {
             store.Audit.Record("anonymous", required?.Action ?? authOnly!.AuditAs, target, AuditOutcome.Unauthenticated,
-                context.Request.Headers.Authorization.Count == 0 ? "no bearer token" : "unknown, expired or revoked token", context.TraceIdentifier);
+                context.Request.Headers.Authorization.Count == 0 ? "no bearer token" : failure ?? "unknown, expired or revoked token", context.TraceIdentifier);
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ErrorResponses.Write(context, 401, "Authentication required: send 'Authorization: Bearer <token>' with a valid, unexpired token (mlp login).");
+            await ErrorResponses.Write(context, 401, failure is null
+                ? "Authentication required: send 'Authorization: Bearer <token>' with a valid, unexpired token (mlp login)."
+                : $"Authentication required: {failure}");
             return;
         }
-        context.Items[typeof(Caller)] = new Caller(auth.Value.Principal, auth.Value.Token.Id);
-        var who = auth.Value.Principal.Name;
+        context.Items[typeof(Caller)] = auth;
+        var who = auth.Principal.Name;
 
         var action = required?.Action ?? authOnly!.AuditAs;
         if (required is not null && required.Scope != ScopeSource.PerItem)
         {
             var scope = RequiresActionExtensions.ScopeOf(context, required.Scope);
-            var decision = store.Access.Check(auth.Value.Principal.Id, scope, required.Action);
+            var decision = store.Access.Check(auth.Principal.Id, scope, required.Action);
             if (!decision.Allowed)
             {
                 store.Audit.Record(who, required.Action, target, AuditOutcome.Denied, decision.Message, context.TraceIdentifier);
@@ -60,12 +62,23 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
         }
     }
 
-    private (Identity.Principal Principal, Identity.ApiTokenInfo Token)? Authenticate(StringValues header)
+    private async Task<(Caller? Caller, string? Failure)> Authenticate(StringValues header, CancellationToken ct)
     {
-        if (header.Count != 1) return null;
+        if (header.Count != 1) return (null, null);
         var value = header[0]!;
         const string bearer = "Bearer ";
-        return value.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? store.Identities.Authenticate(value[bearer.Length..].Trim()) : null;
+        if (!value.StartsWith(bearer, StringComparison.OrdinalIgnoreCase)) return (null, null);
+        var token = value[bearer.Length..].Trim();
+        if (signIn.Oidc is { } oidc && Identity.OidcAuthenticator.LooksLikeJwt(token))
+        {
+            var (user, subject, failure) = await oidc.ValidateAsync(token, ct);
+            if (user is null) return (null, failure);
+            var principal = store.Identities.Find(user);
+            if (principal is not { Kind: Identity.PrincipalKind.User })
+                return (null, $"the OpenID Connect user '{user}' has no identity on this server; an Owner creates it with 'mlp identity create {user}' and assigns a role.");
+            return (new Caller(principal, "oidc:" + (subject ?? user)), null);
+        }
+        return store.Identities.Authenticate(token) is { } found ? (new Caller(found.Principal, found.Token.Id), null) : (null, null);
     }
 
     private async Task Guarded(HttpContext context)

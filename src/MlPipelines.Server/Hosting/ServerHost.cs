@@ -81,7 +81,7 @@ public sealed class ServerHost : IAsyncDisposable
                 if (cert is not null) listen.UseHttps(https => { https.ServerCertificate = cert; https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13; });
             });
         });
-        builder.Services.AddSingleton(options).AddSingleton(store).AddSingleton(workspaces).AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options).AddSingleton(new Identity.SignInMethods(options.Oidc is null ? null : new Identity.OidcAuthenticator(options.Oidc))).AddSingleton(store).AddSingleton(workspaces).AddSingleton(TimeProvider.System);
         if (options.RateLimitPerToken > 0) builder.Services.AddRateLimiter(o => TokenRateLimits.Configure(o, options.RateLimitPerToken));
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

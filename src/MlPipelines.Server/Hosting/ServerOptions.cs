@@ -26,6 +26,8 @@ public sealed record ServerOptions
     public int MaxPointsPerBatch { get; init; } = 10_000;
     /// <summary>Requests per second per API token (bursts of twice that); more get 429 with Retry-After. 0 turns the limit off.</summary>
     public int RateLimitPerToken { get; init; } = 200;
+    /// <summary>Also accept OpenID Connect bearer tokens from this issuer (null: API tokens only).</summary>
+    public Identity.OidcOptions? Oidc { get; init; }
 
     /// <summary>The folder of the store file: the dev certificate and other server files live there.</summary>
     public string ServerDirectory => Path.GetDirectoryName(Path.GetFullPath(StorePath))!;
