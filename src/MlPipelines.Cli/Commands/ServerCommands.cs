@@ -19,7 +19,7 @@ internal static class ServerCommands
         var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on.", DefaultValueFactory = _ => "127.0.0.1:8443" };
         var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve." };
         var key = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
-        var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the store's folder and print its SHA-256 fingerprint." };
+        var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the server folder (the SQLite store's folder; with PostgreSQL the --artifacts folder) and print its SHA-256 fingerprint." };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve plain HTTP; allowed only on a loopback address." };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Requests per second per API token (bursts of twice that; without a token: 10 per client address); more get 429 with Retry-After. 0 turns it off.", DefaultValueFactory = _ => 200 };
 
