@@ -12,8 +12,8 @@ namespace MlPipelines.Workspace.Postgres;
 /// The stores' database on PostgreSQL: pooled connections (one per outermost call), reads under MVCC, and
 /// writes in READ COMMITTED transactions that first take a transaction-scoped advisory lock of the schema. That
 /// lock makes writers take turns exactly like SQLite's <c>BEGIN IMMEDIATE</c>, so the stores' read-then-write logic
-/// (next version number, param set once, alias moves) needs no engine-specific care. Serialisation failures and
-/// deadlocks are retried as a whole.
+/// (next version number, param set once, alias moves) needs no engine-specific care; <see cref="WriteConcurrent{T}"/>
+/// skips the lock for writes that need no turn. Serialisation failures and deadlocks are retried as a whole.
 /// </summary>
 internal sealed partial class PgDb : StoreDb
 {
@@ -22,11 +22,19 @@ internal sealed partial class PgDb : StoreDb
 
     private readonly NpgsqlDataSource _source;
     private readonly ThreadLocal<Scope?> _current = new();
+    private readonly string _what;
 
-    public PgDb(string connectionString)
+    /// <summary>A pool for <paramref name="connectionString"/>; <paramref name="what"/> names the database in errors.</summary>
+    public PgDb(string connectionString, string what = "the PostgreSQL workspace database")
     {
-        try { _source = new NpgsqlDataSourceBuilder(connectionString).Build(); }
+        try
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            Schema = PgNames.FirstOfSearchPath(builder.ConnectionStringBuilder.SearchPath);
+            _source = builder.Build();
+        }
         catch (ArgumentException e) { throw MlpException.Invalid($"Invalid PostgreSQL connection string: {e.Message}"); }
+        _what = what;
     }
 
     /// <inheritdoc />
@@ -44,10 +52,19 @@ internal sealed partial class PgDb : StoreDb
     }
 
     /// <inheritdoc />
-    public override T Write<T>(Func<DbSession, T> write)
+    public override T Write<T>(Func<DbSession, T> write) => Transact(write, takeTurn: true);
+
+    /// <summary>Runs <paramref name="write"/> in a transaction without the schema's write lock: it runs beside other writers.</summary>
+    public override T WriteConcurrent<T>(Func<DbSession, T> write) => Transact(write, takeTurn: false);
+
+    private T Transact<T>(Func<DbSession, T> write, bool takeTurn)
     {
         var outer = _current.Value;
-        if (outer?.Transaction is not null) return write(new DbSession(outer)); // nested: join the outer transaction
+        if (outer?.Transaction is not null) // nested: join the outer transaction, taking the lock if it had not
+        {
+            if (takeTurn && !outer.Locked) outer.Lock();
+            return write(new DbSession(outer));
+        }
         return Retry(() =>
         {
             var conn = outer?.Connection ?? Open();
@@ -58,8 +75,7 @@ internal sealed partial class PgDb : StoreDb
                 _current.Value = scope;
                 try
                 {
-                    using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('mlp:' || current_schema()))", conn, tx))
-                        lockCmd.ExecuteNonQuery();
+                    if (takeTurn) scope.Lock();
                     var result = write(new DbSession(scope));
                     tx.Commit();
                     return result;
@@ -73,10 +89,50 @@ internal sealed partial class PgDb : StoreDb
         });
     }
 
+    /// <summary>
+    /// The schema first on the connection's search path (where migrations create their tables), or null when the
+    /// connection string sets no search path.
+    /// </summary>
+    public string? Schema { get; }
+
+    /// <summary>
+    /// Checks that <see cref="Schema"/> exists; when it does not, creates it if <paramref name="create"/> is set and
+    /// otherwise throws NotFound naming it. Does nothing without a search path.
+    /// </summary>
+    public void EnsureSchema(bool create)
+    {
+        if (Schema is null) return;
+        using var conn = Open();
+        if (SchemaExists(conn, Schema)) return;
+        if (!create)
+            throw new MlpException(ErrorKind.NotFound,
+                $"The PostgreSQL schema '{Schema}' (the connection's Search Path) does not exist in {_what}; create it first (PostgresWorkspace.Init creates it).");
+        try
+        {
+            using var cmd = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {PgNames.Quote(Schema)}", conn);
+            cmd.ExecuteNonQuery();
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateSchema)
+        {
+            // Another process created it at the same moment.
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw MlpException.Invalid($"Cannot create the PostgreSQL schema '{Schema}' in {_what}: {e.MessageText}. Grant CREATE on the database, or create the schema beforehand.");
+        }
+    }
+
+    private static bool SchemaExists(NpgsqlConnection conn, string schema)
+    {
+        using var cmd = new NpgsqlCommand("SELECT EXISTS(SELECT 1 FROM pg_namespace WHERE nspname = $1)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = schema });
+        return cmd.ExecuteScalar() is true;
+    }
+
     private NpgsqlConnection Open()
     {
         try { return _source.OpenConnection(); }
-        catch (NpgsqlException e) { throw MlpException.Unavailable($"Cannot connect to the PostgreSQL workspace database: {e.Message}", e); }
+        catch (NpgsqlException e) { throw MlpException.Unavailable($"Cannot connect to {_what}: {e.Message}", e); }
     }
 
     private static T Retry<T>(Func<T> action)
@@ -115,6 +171,17 @@ internal sealed partial class PgDb : StoreDb
         public NpgsqlConnection Connection => connection;
         public NpgsqlTransaction? Transaction => transaction;
         public SqlDialect Dialect => PgDialect.Instance;
+
+        /// <summary>True once this transaction holds the schema's write lock.</summary>
+        public bool Locked { get; private set; }
+
+        /// <summary>Takes the schema's transaction-scoped write lock (writers take turns on it).</summary>
+        public void Lock()
+        {
+            using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('mlp:' || current_schema()))", connection, transaction))
+                lockCmd.ExecuteNonQuery();
+            Locked = true;
+        }
 
         public DbCommand Command(string sql) => new NpgsqlCommand(Translated.GetOrAdd(sql, Translate), connection, transaction);
 

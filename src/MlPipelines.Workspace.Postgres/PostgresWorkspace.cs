@@ -28,7 +28,7 @@ public sealed class PostgresWorkspace : IWorkspace
     private readonly LocalArtifactStore _artifacts;
     private readonly LocalStepCache _cache;
 
-    private PostgresWorkspace(string connectionString, string filesDirectory, LocalWorkspaceOptions options)
+    private PostgresWorkspace(string connectionString, string filesDirectory, LocalWorkspaceOptions options, bool createSchema)
     {
         _layout = new WorkspaceLayout(Path.GetFullPath(filesDirectory));
         Directory.CreateDirectory(_layout.MlpDirectory);
@@ -37,6 +37,7 @@ public sealed class PostgresWorkspace : IWorkspace
         _db = new PgDb(connectionString);
         try
         {
+            _db.EnsureSchema(createSchema);
             var location = Describe(connectionString);
             Info = new WorkspaceInfo(location, "postgresql", PgSchema.Migrate(_db, location));
         }
@@ -62,8 +63,19 @@ public sealed class PostgresWorkspace : IWorkspace
     /// add <c>Search Path=NAME</c> to keep several workspaces in one database), with its files under
     /// <paramref name="filesDirectory"/>.
     /// </summary>
+    /// <remarks>
+    /// When the connection string has a search path, its first schema must exist (NotFound otherwise; see
+    /// <see cref="Init"/>), so that a mistyped or retired schema is never silently recreated empty.
+    /// </remarks>
     public static PostgresWorkspace Open(string connectionString, string filesDirectory, LocalWorkspaceOptions? options = null) =>
-        new(connectionString, filesDirectory, options ?? new LocalWorkspaceOptions());
+        new(connectionString, filesDirectory, options ?? new LocalWorkspaceOptions(), createSchema: false);
+
+    /// <summary>
+    /// Like <see cref="Open"/>, but first creates the schema first on the connection's search path when it does not
+    /// exist (the role needs CREATE on the database for that).
+    /// </summary>
+    public static PostgresWorkspace Init(string connectionString, string filesDirectory, LocalWorkspaceOptions? options = null) =>
+        new(connectionString, filesDirectory, options ?? new LocalWorkspaceOptions(), createSchema: true);
 
     /// <inheritdoc />
     public WorkspaceInfo Info { get; }

@@ -5,3 +5,5 @@ using System.Runtime.CompilerServices;
 // The PostgreSQL store runs these same stores on its own StoreDb (see Sql/StoreDb.cs).
 [assembly: InternalsVisibleTo("MlPipelines.Workspace.Postgres")]
 [assembly: InternalsVisibleTo("MlPipelines.Workspace.Postgres.Tests")]
+// The server keeps its own metadata on the same StoreDb/DbSession abstraction (src/MlPipelines.Server/Store).
+[assembly: InternalsVisibleTo("MlPipelines.Server")]

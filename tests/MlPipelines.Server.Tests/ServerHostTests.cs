@@ -163,12 +163,12 @@ public class ServerHostTests
     }
 
     [Fact]
-    public void Options_PostgresAndMissingTls_ExplainWhy()
+    public void Options_BadPostgresAndMissingTls_ExplainWhy()
     {
-        Assert.Contains("PostgreSQL server store is not in this build", Assert.Throws<MlpException>(() =>
-            ServerOptions.Create("postgresql://u:secret@h/db", null, "127.0.0.1:1", null, null, true, false)).Message);
+        Assert.Contains("not a valid PostgreSQL address", Assert.Throws<MlpException>(() =>
+            ServerOptions.Create("postgresql://u:secret@h", null, "127.0.0.1:1", null, null, true, false)).Message);
         Assert.DoesNotContain("secret", Assert.Throws<MlpException>(() =>
-            ServerOptions.Create("postgresql://u:secret@h/db", null, "127.0.0.1:1", null, null, true, false)).Message);
+            ServerOptions.Create("postgresql://u:secret@h", null, "127.0.0.1:1", null, null, true, false)).Message);
         Assert.Contains("--dev-cert", Assert.Throws<MlpException>(() => ServerOptions.Create("sqlite:x.db", null, "127.0.0.1:1", null, null, false, false)).Message);
         Assert.Equal(8443, ServerOptions.Create("sqlite:x.db", null, "[::1]:8443", null, null, false, true).Listen.Port);
     }

@@ -10,12 +10,16 @@ internal static class ServerCommands
 {
     public static Command Build()
     {
-        var store = new Option<string>("--store") { Description = "The server's metadata store: sqlite:PATH.", DefaultValueFactory = _ => "sqlite:mlp-server/server.db" };
-        var artifacts = new Option<string?>("--artifacts") { Description = "Folder holding the workspaces (default: 'workspaces' next to the store file)." };
+        var store = new Option<string>("--store")
+        {
+            Description = "The server's store: sqlite:PATH, or postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require] (metadata and every workspace's records in that database; the password may come from PGPASSWORD or ~/.pgpass instead).",
+            DefaultValueFactory = _ => "sqlite:mlp-server/server.db",
+        };
+        var artifacts = new Option<string?>("--artifacts") { Description = $"Folder holding the workspaces' folders (default: 'workspaces' next to the SQLite store file; with PostgreSQL './{ServerOptions.DefaultPostgresDirectory}', which then also holds the dev certificate)." };
         var listen = new Option<string>("--listen") { Description = "ADDRESS:PORT to listen on.", DefaultValueFactory = _ => "127.0.0.1:8443" };
         var cert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve." };
         var key = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
-        var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the store's folder and print its SHA-256 fingerprint." };
+        var devCert = new Option<bool>("--dev-cert") { Description = "Generate (or reuse) a self-signed certificate in the server folder (the SQLite store's folder; with PostgreSQL the --artifacts folder) and print its SHA-256 fingerprint." };
         var insecure = new Option<bool>("--insecure-http") { Description = "Serve plain HTTP; allowed only on a loopback address." };
         var oidcIssuer = new Option<string?>("--oidc-issuer") { Description = "Also accept OpenID Connect bearer tokens from this issuer (with --oidc-audience)." };
         var oidcAudience = new Option<string?>("--oidc-audience") { Description = "The audience OpenID Connect tokens must name." };
@@ -25,9 +29,9 @@ internal static class ServerCommands
 
         var init = new Command("init", "Create the server store and print the one-time admin token (also done by the first 'mlp server').").With(store).Handle(ctx =>
         {
-            using var s = new ServerStore(ServerOptions.ParseStore(ctx.Get(store)));
+            using var s = ServerStore.Open(ServerOptions.ParseStore(ctx.Get(store)));
             var token = ServerBootstrap.EnsureOwner(s);
-            if (token is null) { ctx.Output.Line($"The server store '{s.Path}' is already initialised; its admin token was shown when it was created."); return 0; }
+            if (token is null) { ctx.Output.Line($"The server store '{s.Location}' is already initialised; its admin token was shown when it was created."); return 0; }
             PrintAdminToken(token);
             return 0;
         });
@@ -51,7 +55,7 @@ internal static class ServerCommands
                     if (options.DevCert) Console.Out.WriteLine($"Clients trust it with --ca-cert {Path.Combine(options.ServerDirectory, DevCertificate.CertFile)} (or MLP_CA_CERT).");
                 }
                 else CliOutput.Warn("plain HTTP on loopback (--insecure-http): for local tests only.");
-                Console.Out.WriteLine($"Store: {options.StorePath}; workspaces under {options.ArtifactsDirectory}");
+                Console.Out.WriteLine($"Store: {options.Store.Display}; workspaces under {options.ArtifactsDirectory}");
                 Console.Out.WriteLine($"Listening on {host.Url} (Ctrl+C to stop)");
                 try { await host.WaitForShutdownAsync(ctx.Cancellation); }
                 catch (OperationCanceledException) { }

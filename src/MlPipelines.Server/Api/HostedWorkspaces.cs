@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Server.Store;
-using MlPipelines.Workspace;
 
 namespace MlPipelines.Server.Api;
 
-/// <summary>Creates, opens (once, shared by all requests) and retires the workspaces of a server.</summary>
+/// <summary>
+/// Creates, opens (once, shared by all requests) and retires the workspaces of a server. Each workspace has a folder
+/// under the artifacts folder; its records are an embedded workspace there (SQLite store) or a schema of the store's
+/// PostgreSQL database (see <see cref="PostgresWorkspaceHome"/>).
+/// </summary>
 public sealed class HostedWorkspaces(ServerStore store, string artifactsDirectory) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IWorkspace>> _open = new(StringComparer.OrdinalIgnoreCase);
+    private readonly WorkspaceHome _home = WorkspaceHome.For(store);
 
     /// <summary>Creates the workspace folder and its store, then records it in the catalogue.</summary>
     public HostedWorkspace Create(string name, string createdBy)
@@ -19,9 +23,11 @@ public sealed class HostedWorkspaces(ServerStore store, string artifactsDirector
             throw Core.Errors.MlpException.Conflict($"A workspace named '{name}' already exists.");
         if (Directory.Exists(location) && Directory.EnumerateFileSystemEntries(location).Any())
             throw Core.Errors.MlpException.Conflict($"The folder '{location}' for workspace '{name}' already exists and is not empty; move it away first.");
+        _home.CheckFree(name);
         CreatePrivate(artifactsDirectory);
         CreatePrivate(location);
-        LocalWorkspace.Init(location).Dispose();
+        _home.Create(name, location).Dispose();
+        Forget(name); // an instance opened under this name before a delete must not be reused
         return store.Workspaces.Add(name, location, createdBy);
     }
 
@@ -29,25 +35,38 @@ public sealed class HostedWorkspaces(ServerStore store, string artifactsDirector
     public IWorkspace Open(string name)
     {
         var hosted = store.Workspaces.Get(name);
-        var lazy = _open.GetOrAdd(hosted.Name, _ => new Lazy<IWorkspace>(() => LocalWorkspace.Open(hosted.Location)));
-        return lazy.Value;
+        var lazy = _open.GetOrAdd(hosted.Name, _ => new Lazy<IWorkspace>(() => _home.Open(hosted)));
+        try { return lazy.Value; }
+        catch
+        {
+            _open.TryRemove(new KeyValuePair<string, Lazy<IWorkspace>>(hosted.Name, lazy)); // do not cache a failed open
+            throw;
+        }
     }
 
     /// <summary>
-    /// Removes the workspace from the catalogue (with its role assignments) and moves its folder to
-    /// <c>.deleted/NAME-TIMESTAMP</c> under the artifacts folder, so a mistaken delete can be undone by hand.
+    /// Removes the workspace from the catalogue (with its role assignments), renames its PostgreSQL schema to
+    /// <c>deleted_NAME_TIMESTAMP</c> (PostgreSQL store) and moves its folder to <c>.deleted/NAME-TIMESTAMP</c> under
+    /// the artifacts folder, so a mistaken delete can be undone by hand.
     /// </summary>
     public HostedWorkspace Delete(string name)
     {
         var hosted = store.Workspaces.Remove(name, store.Access);
-        if (_open.TryRemove(hosted.Name, out var ws) && ws.IsValueCreated) ws.Value.Dispose();
+        Forget(hosted.Name);
+        var at = DateTimeOffset.UtcNow;
+        _home.Retire(hosted, at);
         if (Directory.Exists(hosted.Location))
         {
             var trash = Path.Combine(artifactsDirectory, ".deleted");
             CreatePrivate(trash);
-            Directory.Move(hosted.Location, Path.Combine(trash, $"{hosted.Name}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}"));
+            Directory.Move(hosted.Location, Path.Combine(trash, $"{hosted.Name}-{at:yyyyMMddTHHmmssfff}"));
         }
         return hosted;
+    }
+
+    private void Forget(string name)
+    {
+        if (_open.TryRemove(name, out var ws) && ws.IsValueCreated) ws.Value.Dispose();
     }
 
     private static void CreatePrivate(string dir)

@@ -40,7 +40,12 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Opens the store, bootstraps the admin on first start, and starts listening.</summary>
     public static async Task<ServerHost> StartAsync(ServerOptions options, CancellationToken ct = default)
     {
-        var store = new ServerStore(options.StorePath);
+        var store = ServerStore.Open(options.Store);
+        if (!Directory.Exists(options.ServerDirectory)) // with PostgreSQL no store file created it
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.ServerDirectory);
+            else Directory.CreateDirectory(options.ServerDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var workspaces = new HostedWorkspaces(store, options.ArtifactsDirectory);
         try
         {

@@ -1,14 +1,18 @@
 using System.Net;
 using MlPipelines.Core.Errors;
+using MlPipelines.Server.Store;
 
 namespace MlPipelines.Server.Hosting;
 
 /// <summary>How <c>mlp server</c> runs: where its store and workspaces are, where it listens and with which certificate.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>The server's own SQLite metadata database.</summary>
-    public required string StorePath { get; init; }
-    /// <summary>The folder holding one sub-folder per hosted workspace.</summary>
+    /// <summary>The folder used with a PostgreSQL store when <c>--artifacts</c> is not given (relative to the current directory).</summary>
+    public const string DefaultPostgresDirectory = "mlp-server";
+
+    /// <summary>The server's own metadata store: a SQLite file, or a PostgreSQL database that also holds the workspaces' records.</summary>
+    public required ServerStoreAddress Store { get; init; }
+    /// <summary>The folder holding one sub-folder per hosted workspace (with PostgreSQL: the workspaces' files).</summary>
     public required string ArtifactsDirectory { get; init; }
     /// <summary>Address and port to listen on (port 0 picks a free one).</summary>
     public required IPEndPoint Listen { get; init; }
@@ -29,13 +33,16 @@ public sealed record ServerOptions
     /// <summary>Also accept OpenID Connect bearer tokens from this issuer (null: API tokens only).</summary>
     public Identity.OidcOptions? Oidc { get; init; }
 
-    /// <summary>The folder of the store file: the dev certificate and other server files live there.</summary>
-    public string ServerDirectory => Path.GetDirectoryName(Path.GetFullPath(StorePath))!;
+    /// <summary>
+    /// Where the dev certificate and other server files live: the folder of the SQLite store file, or with PostgreSQL
+    /// (no file of its own) the artifacts folder.
+    /// </summary>
+    public string ServerDirectory => Store is SqliteStoreAddress sqlite ? Path.GetDirectoryName(sqlite.Path)! : ArtifactsDirectory;
 
     /// <summary>Parses and validates command-line values; every problem is an InvalidInput that says why.</summary>
     public static ServerOptions Create(string store, string? artifacts, string listen, string? tlsCert, string? tlsKey, bool devCert, bool insecureHttp)
     {
-        var storePath = ParseStore(store);
+        var address = ParseStore(store);
         var endpoint = ParseListen(listen);
         if (insecureHttp && !IPAddress.IsLoopback(endpoint.Address))
             throw MlpException.Invalid($"--insecure-http is allowed only on a loopback address (127.0.0.1 or ::1), not '{listen}': tokens would cross the network in clear text. Use --tls-cert/--tls-key or --dev-cert.");
@@ -47,8 +54,10 @@ public sealed record ServerOptions
             if (f is not null && !File.Exists(f)) throw MlpException.Invalid($"TLS file '{f}' does not exist.");
         return new ServerOptions
         {
-            StorePath = storePath,
-            ArtifactsDirectory = Path.GetFullPath(artifacts ?? Path.Combine(Path.GetDirectoryName(storePath)!, "workspaces")),
+            Store = address,
+            ArtifactsDirectory = Path.GetFullPath(artifacts ?? (address is SqliteStoreAddress sqlite
+                ? Path.Combine(Path.GetDirectoryName(sqlite.Path)!, "workspaces")
+                : DefaultPostgresDirectory)),
             Listen = endpoint,
             TlsCertPath = tlsCert is null ? null : Path.GetFullPath(tlsCert),
             TlsKeyPath = tlsKey is null ? null : Path.GetFullPath(tlsKey),
@@ -57,14 +66,18 @@ public sealed record ServerOptions
         };
     }
 
-    /// <summary>Parses <c>sqlite:PATH</c>; PostgreSQL is named as not available in this build.</summary>
-    public static string ParseStore(string store)
+    /// <summary>
+    /// Parses <c>sqlite:PATH</c> or <c>postgresql://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=…]</c> (also
+    /// <c>postgres://</c>); anything else is InvalidInput naming both forms. Messages never show the password.
+    /// </summary>
+    public static ServerStoreAddress ParseStore(string store)
     {
         if (store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && store.Length > "sqlite:".Length)
-            return Path.GetFullPath(store["sqlite:".Length..]);
-        if (store.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
-            throw MlpException.Invalid($"--store '{Redact(store)}': the PostgreSQL server store is not in this build yet; use --store sqlite:PATH.");
-        throw MlpException.Invalid($"--store '{Redact(store)}' is not valid; use sqlite:PATH (e.g. sqlite:/var/lib/mlp/server.db).");
+            return new SqliteStoreAddress(Path.GetFullPath(store["sqlite:".Length..]));
+        if (store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
+            return PostgresStoreAddress.Parse(store);
+        throw MlpException.Invalid($"--store '{PostgresStoreAddress.Redact(store)}' is not valid; use sqlite:PATH (e.g. sqlite:/var/lib/mlp/server.db) " +
+            "or postgresql://USER:PASSWORD@HOST:PORT/DATABASE.");
     }
 
     /// <summary>Parses <c>HOST:PORT</c> with an IP address (IPv6 in brackets).</summary>
@@ -76,6 +89,4 @@ public sealed record ServerOptions
             return new IPEndPoint(IPAddress.Loopback, port);
         throw MlpException.Invalid($"--listen '{listen}' is not valid; use ADDRESS:PORT such as 127.0.0.1:8443, 0.0.0.0:8443 or [::1]:8443.");
     }
-
-    private static string Redact(string s) => System.Text.RegularExpressions.Regex.Replace(s, "://([^:/@]+):[^@]*@", "://$1:***@");
 }

@@ -1,12 +1,14 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using MlPipelines.Core.Errors;
 using MlPipelines.Server.Identity;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Server.Store;
 
 /// <summary>Users, service principals and API tokens (stored as SHA-256 only).</summary>
 public sealed class IdentityStore
 {
+    private const string PrincipalColumns = "id, name, kind, created_at";
     private const string TokenColumns = "id, principal_id, description, created_at, expires_at, revoked_at, last_used_at";
     // Last-used is written at most this often per token so that reads do not turn into a write each.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -20,28 +22,26 @@ public sealed class IdentityStore
     {
         ValidateName(name);
         var p = new Principal(ApiTokens.NewId(kind == PrincipalKind.User ? "usr_" : "spn_"), name, kind, _time.GetUtcNow());
-        try { _db.Write(d => d.Exec("INSERT INTO principals(id, name, kind, created_at) VALUES($p0, $p1, $p2, $p3)", p.Id, p.Name, p.Kind, p.CreatedAt)); }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            throw MlpException.Conflict($"An identity named '{name}' already exists.");
-        }
+        var added = _db.Write(d => d.Exec($"INSERT INTO principals({PrincipalColumns}) VALUES($p0, $p1, $p2, $p3) ON CONFLICT DO NOTHING",
+            p.Id, p.Name, p.Kind.ToString(), p.CreatedAt));
+        if (added == 0) throw MlpException.Conflict($"An identity named '{name}' already exists.");
         return p;
     }
 
     /// <summary>All principals, by name.</summary>
     public IReadOnlyList<Principal> List() =>
-        _db.Read(d => d.Query("SELECT id, name, kind, created_at FROM principals ORDER BY name", Map));
+        _db.Read(d => d.Query($"SELECT {PrincipalColumns} FROM principals ORDER BY lower(name), name", Map));
 
-    /// <summary>A principal by id or name, or null.</summary>
+    /// <summary>A principal by id or name (case-insensitive), or null.</summary>
     public Principal? Find(string idOrName) => _db.Read(d =>
-        d.Query("SELECT id, name, kind, created_at FROM principals WHERE id = $p0 OR name = $p0", Map, idOrName).FirstOrDefault());
+        d.Query($"SELECT {PrincipalColumns} FROM principals WHERE id = $p0 OR lower(name) = lower($p0)", Map, idOrName).FirstOrDefault());
 
     /// <summary>A principal by id or name, or NotFound listing the known names.</summary>
     public Principal Get(string idOrName) =>
         Find(idOrName) ?? throw MlpException.NotFound("identity", idOrName, List().Select(p => p.Name));
 
     /// <summary>True when no principal exists yet (the server needs bootstrapping).</summary>
-    public bool IsEmpty => _db.Read(d => Convert.ToInt64(d.Scalar("SELECT COUNT(*) FROM principals")) == 0);
+    public bool IsEmpty => _db.Read(d => d.Long("SELECT COUNT(*) FROM principals") == 0);
 
     /// <summary>Issues a token; the secret is returned once and only its hash is kept.</summary>
     public IssuedToken IssueToken(string principalId, string description, TimeSpan? lifetime)
@@ -50,7 +50,7 @@ public sealed class IdentityStore
         var now = _time.GetUtcNow();
         var secret = ApiTokens.NewSecret();
         var info = new ApiTokenInfo(ApiTokens.NewId("tok_"), principalId, description, now, now + lifetime, null, null);
-        _db.Write(d => d.Exec($"INSERT INTO tokens(id, principal_id, hash, description, created_at, expires_at) VALUES($p0, $p1, $p2, $p3, $p4, $p5)",
+        _db.Write(d => d.Exec("INSERT INTO tokens(id, principal_id, hash, description, created_at, expires_at) VALUES($p0, $p1, $p2, $p3, $p4, $p5)",
             info.Id, principalId, ApiTokens.Hash(secret), description, now, info.ExpiresAt));
         return new IssuedToken(info, secret);
     }
@@ -68,22 +68,22 @@ public sealed class IdentityStore
             r => (Token: MapToken(r), Hash: (byte[])r[7]), hash).FirstOrDefault());
         if (row.Token is null || !ApiTokens.Verify(secret, row.Hash) || !row.Token.IsActive(now)) return null;
         if (row.Token.LastUsedAt is not { } last || now - last >= LastUsedResolution)
-            _db.Write(d => d.Exec("UPDATE tokens SET last_used_at = $p1 WHERE id = $p0", row.Token.Id, now));
+            _db.WriteConcurrent(d => d.Exec("UPDATE tokens SET last_used_at = $p1 WHERE id = $p0", row.Token.Id, now));
         var principal = Find(row.Token.PrincipalId);
         return principal is null ? null : (principal, row.Token with { LastUsedAt = now });
     }
 
     /// <summary>Tokens of one principal, or of everyone when null; newest first.</summary>
     public IReadOnlyList<ApiTokenInfo> ListTokens(string? principalId = null) => _db.Read(d => principalId is null
-        ? d.Query($"SELECT {TokenColumns} FROM tokens ORDER BY created_at DESC", MapToken)
-        : d.Query($"SELECT {TokenColumns} FROM tokens WHERE principal_id = $p0 ORDER BY created_at DESC", MapToken, principalId));
+        ? d.Query($"SELECT {TokenColumns} FROM tokens ORDER BY created_at DESC, id", MapToken)
+        : d.Query($"SELECT {TokenColumns} FROM tokens WHERE principal_id = $p0 ORDER BY created_at DESC, id", MapToken, principalId));
 
     /// <summary>Revokes a token (idempotent); NotFound when the id is unknown.</summary>
     public ApiTokenInfo RevokeToken(string tokenId) => _db.Write(d =>
     {
         d.Exec("UPDATE tokens SET revoked_at = $p1 WHERE id = $p0 AND revoked_at IS NULL", tokenId, _time.GetUtcNow());
         return d.Query($"SELECT {TokenColumns} FROM tokens WHERE id = $p0", MapToken, tokenId).FirstOrDefault()
-            ?? throw MlpException.NotFound("token", tokenId, d.Query("SELECT id FROM tokens ORDER BY created_at DESC", r => r.GetString(0)));
+            ?? throw MlpException.NotFound("token", tokenId, d.Query("SELECT id FROM tokens ORDER BY created_at DESC, id", r => r.GetString(0)));
     });
 
     private static void ValidateName(string name)
@@ -95,9 +95,9 @@ public sealed class IdentityStore
             throw MlpException.Invalid($"Identity name '{name}' looks like an identity id; choose another name.");
     }
 
-    private static Principal Map(SqliteDataReader r) =>
+    private static Principal Map(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), Enum.Parse<PrincipalKind>(r.GetString(2)), r.Time(3));
 
-    private static ApiTokenInfo MapToken(SqliteDataReader r) =>
+    private static ApiTokenInfo MapToken(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3), r.TimeOrNull(4), r.TimeOrNull(5), r.TimeOrNull(6));
 }

@@ -1,113 +1,97 @@
 using Microsoft.Data.Sqlite;
 using MlPipelines.Core.Errors;
+using MlPipelines.Workspace.Postgres;
+using MlPipelines.Workspace.Sql;
+using MlPipelines.Workspace.Sqlite;
+using Npgsql;
 
 namespace MlPipelines.Server.Store;
 
 /// <summary>
-/// The server's metadata database: one SQLite connection serialised by a lock, WAL with <c>synchronous=NORMAL</c>,
-/// writes in <c>BEGIN IMMEDIATE</c> transactions. The file is created 0600 before SQLite opens it (SQLite gives the
-/// -wal and -shm files the database file's mode).
+/// The server's metadata database on the workspace stores' engine abstraction (<see cref="StoreDb"/>), so the server's
+/// SQL is written once (parameters <c>$p0</c>…, times as Unix ms, enums as their names) for both engines:
+/// <list type="bullet">
+/// <item>SQLite: one connection serialised by a lock, WAL, writes in <c>BEGIN IMMEDIATE</c> transactions; the file is
+/// created 0600 in a 0700 folder before SQLite opens it (SQLite gives the -wal and -shm files the file's mode).</item>
+/// <item>PostgreSQL: the schema <c>mlp_server</c> over pooled connections; reads run side by side under MVCC, writes
+/// that read-then-write take the schema's advisory lock, appends (<see cref="WriteConcurrent{T}"/>) do not.</item>
+/// </list>
 /// </summary>
 internal sealed class ServerDb : IDisposable
 {
-    private readonly object _gate = new();
-    private readonly SqliteConnection _conn;
-    private SqliteTransaction? _tx;
+    /// <summary>The PostgreSQL schema of the server's own tables.</summary>
+    public const string PostgresSchema = "mlp_server";
 
-    public ServerDb(string path)
+    private readonly StoreDb _db;
+
+    private ServerDb(StoreDb db, ServerStoreAddress address) { _db = db; Address = address; }
+
+    /// <summary>Where this store is.</summary>
+    public ServerStoreAddress Address { get; }
+
+    /// <summary>The store's address without secrets.</summary>
+    public string Location => Address.Display;
+
+    /// <summary>True on PostgreSQL.</summary>
+    public bool IsPostgres => Address is PostgresStoreAddress;
+
+    /// <summary>Opens (creating when needed) the store's database; migrations are the caller's (<see cref="ServerSchema"/>).</summary>
+    public static ServerDb Open(ServerStoreAddress address) => address switch
     {
-        Path = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(Path)!;
+        SqliteStoreAddress s => OpenSqlite(s),
+        PostgresStoreAddress p => OpenPostgres(p),
+        _ => throw new ArgumentOutOfRangeException(nameof(address), address, "unknown store kind"),
+    };
+
+    private static ServerDb OpenSqlite(SqliteStoreAddress address)
+    {
+        var path = address.Path;
+        var dir = System.IO.Path.GetDirectoryName(path)!;
         if (!Directory.Exists(dir))
         {
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
             else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        if (!File.Exists(Path))
+        if (!File.Exists(path))
         {
-            using (File.Create(Path)) { }
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            using (File.Create(path)) { }
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        _conn = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path, Mode = SqliteOpenMode.ReadWrite, ForeignKeys = true, Pooling = false, DefaultTimeout = 30,
-        }.ToString());
+        try { return new ServerDb(new SqliteDb(path), address); }
+        catch (SqliteException e) { throw MlpException.Invalid($"Cannot open the server store '{path}': {e.Message}"); }
+    }
+
+    private static ServerDb OpenPostgres(PostgresStoreAddress address)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(address.ConnectionString) { SearchPath = PgNames.Quote(PostgresSchema) }.ConnectionString;
+        var db = new PgDb(cs, $"the server store {address.Display}");
         try
         {
-            _conn.Open();
-            Exec("PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+            db.EnsureSchema(create: true);
+            return new ServerDb(db, address);
         }
-        catch (SqliteException e)
+        catch
         {
-            _conn.Dispose();
-            throw MlpException.Invalid($"Cannot open the server store '{Path}': {e.Message}");
+            db.Dispose();
+            throw;
         }
     }
 
-    public string Path { get; }
+    /// <summary>Runs a read.</summary>
+    public T Read<T>(Func<DbSession, T> read) => _db.Read(read);
 
-    public T Read<T>(Func<ServerDb, T> read) { lock (_gate) return read(this); }
+    /// <summary>Runs a write in one transaction, one writer at a time; nested calls join it.</summary>
+    public T Write<T>(Func<DbSession, T> write) => _db.Write(write);
 
-    public T Write<T>(Func<ServerDb, T> write)
-    {
-        lock (_gate)
-        {
-            if (_tx is not null) return write(this);
-            using var tx = _conn.BeginTransaction(deferred: false);
-            _tx = tx;
-            try
-            {
-                var result = write(this);
-                tx.Commit();
-                return result;
-            }
-            finally { _tx = null; }
-        }
-    }
+    /// <summary>Runs a write with no result.</summary>
+    public void Write(Action<DbSession> write) => _db.Write(write);
 
-    public void Write(Action<ServerDb> write) => Write(d => { write(d); return 0; });
+    /// <summary>Runs an append or stamp that needs no turn with other writers (see <see cref="StoreDb.WriteConcurrent{T}"/>).</summary>
+    public T WriteConcurrent<T>(Func<DbSession, T> write) => _db.WriteConcurrent(write);
 
-    public int Exec(string sql, params object?[] args) { using var c = Command(sql, args); return c.ExecuteNonQuery(); }
+    /// <summary>Runs an append or stamp with no result.</summary>
+    public void WriteConcurrent(Action<DbSession> write) => _db.WriteConcurrent(s => { write(s); return 0; });
 
-    public object? Scalar(string sql, params object?[] args)
-    {
-        using var c = Command(sql, args);
-        var v = c.ExecuteScalar();
-        return v is DBNull ? null : v;
-    }
-
-    public List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params object?[] args)
-    {
-        using var c = Command(sql, args);
-        using var r = c.ExecuteReader();
-        var list = new List<T>();
-        while (r.Read()) list.Add(map(r));
-        return list;
-    }
-
-    private SqliteCommand Command(string sql, object?[] args)
-    {
-        var c = _conn.CreateCommand();
-        c.CommandText = sql;
-        c.Transaction = _tx;
-        for (var i = 0; i < args.Length; i++)
-            c.Parameters.AddWithValue("$p" + i, args[i] switch
-            {
-                null => DBNull.Value,
-                DateTimeOffset d => d.ToUnixTimeMilliseconds(),
-                Enum e => e.ToString(),
-                var v => v,
-            });
-        return c;
-    }
-
-    public void Dispose() { lock (_gate) _conn.Dispose(); }
-}
-
-/// <summary>Reader helpers for the server store.</summary>
-internal static class ServerReader
-{
-    public static DateTimeOffset Time(this SqliteDataReader r, int i) => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-    public static DateTimeOffset? TimeOrNull(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.Time(i);
-    public static string? StrOrNull(this SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    /// <inheritdoc />
+    public void Dispose() => _db.Dispose();
 }

@@ -3,8 +3,9 @@ using MlPipelines.Core.Errors;
 namespace MlPipelines.Server.Store;
 
 /// <summary>
-/// The server store's migrations, applied forward on open in one transaction; <c>PRAGMA user_version</c> holds how many
-/// ran (the workspace store's convention). Never edit a shipped migration: append one.
+/// The server store's SQLite migrations, applied forward on open in one transaction; <c>PRAGMA user_version</c> holds
+/// how many ran (the workspace store's convention). Never edit a shipped migration: append one. PostgreSQL has its own
+/// list (<see cref="ServerPgSchema"/>) with the same tables and meaning.
 /// </summary>
 internal static class ServerSchema
 {
@@ -29,14 +30,28 @@ internal static class ServerSchema
           target TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT, correlation_id TEXT);
         CREATE INDEX audit_ts ON audit(ts);
         """,
+        // 2: the idempotency log (a rowid table: bodies can be large).
+        """
+        CREATE TABLE request_log(token_id TEXT NOT NULL, request_id TEXT NOT NULL, status INTEGER NOT NULL,
+          content_type TEXT NOT NULL, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(token_id, request_id));
+        CREATE INDEX request_log_created ON request_log(created_at);
+        """,
     ];
 
-    public static void Migrate(ServerDb db) => db.Write(d =>
+    /// <summary>Brings the store's schema up to date (either engine), or refuses one newer than this code.</summary>
+    public static void Migrate(ServerDb db)
     {
-        var v = Convert.ToInt32(d.Scalar("PRAGMA user_version"));
-        if (v > CurrentVersion)
-            throw MlpException.Invalid($"The server store schema {v} is newer than this mlp (supports {CurrentVersion}); upgrade mlp to open '{db.Path}'.");
-        for (; v < CurrentVersion; v++) d.Exec(Migrations[v]);
-        d.Exec($"PRAGMA user_version={CurrentVersion}");
-    });
+        if (db.IsPostgres) { ServerPgSchema.Migrate(db); return; }
+        db.Write(d =>
+        {
+            var v = Convert.ToInt32(d.Scalar("PRAGMA user_version"));
+            if (v > CurrentVersion) throw TooNew(db, v, CurrentVersion);
+            for (; v < CurrentVersion; v++) d.Exec(Migrations[v]);
+            d.Exec($"PRAGMA user_version={CurrentVersion}");
+        });
+    }
+
+    /// <summary>The error for a store migrated by a newer mlp.</summary>
+    public static MlpException TooNew(ServerDb db, int version, int supported) => MlpException.Invalid(
+        $"The server store schema {version} is newer than this mlp (supports {supported}); upgrade mlp to open '{db.Location}'.");
 }

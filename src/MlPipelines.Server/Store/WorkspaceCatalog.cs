@@ -1,13 +1,13 @@
-using Microsoft.Data.Sqlite;
 using MlPipelines.Core.Errors;
 using MlPipelines.Server.Authorization;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Server.Store;
 
-/// <summary>A workspace hosted by the server and where its own store is.</summary>
+/// <summary>A workspace hosted by the server and where its own store is (its folder; on PostgreSQL its files folder).</summary>
 public sealed record HostedWorkspace(string Name, string Location, DateTimeOffset CreatedAt, string CreatedBy);
 
-/// <summary>The workspaces of a server (name → store location).</summary>
+/// <summary>The workspaces of a server (name → store location); names are unique case-insensitively.</summary>
 public sealed class WorkspaceCatalog
 {
     private readonly ServerDb _db;
@@ -20,13 +20,15 @@ public sealed class WorkspaceCatalog
     {
         WorkspaceNames.Validate(name);
         var w = new HostedWorkspace(name, location, _time.GetUtcNow(), createdBy);
-        try { _db.Write(d => d.Exec("INSERT INTO workspaces(name, location, created_at, created_by) VALUES($p0, $p1, $p2, $p3)", w.Name, w.Location, w.CreatedAt, w.CreatedBy)); }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19) { throw MlpException.Conflict($"A workspace named '{name}' already exists."); }
+        var added = _db.Write(d => d.Exec("INSERT INTO workspaces(name, location, created_at, created_by) VALUES($p0, $p1, $p2, $p3) ON CONFLICT DO NOTHING",
+            w.Name, w.Location, w.CreatedAt, w.CreatedBy));
+        if (added == 0) throw MlpException.Conflict($"A workspace named '{name}' already exists.");
         return w;
     }
 
     /// <summary>All workspaces by name.</summary>
-    public IReadOnlyList<HostedWorkspace> List() => _db.Read(d => d.Query("SELECT name, location, created_at, created_by FROM workspaces ORDER BY name",
+    public IReadOnlyList<HostedWorkspace> List() => _db.Read(d => d.Query(
+        "SELECT name, location, created_at, created_by FROM workspaces ORDER BY lower(name), name",
         r => new HostedWorkspace(r.GetString(0), r.GetString(1), r.Time(2), r.GetString(3))));
 
     /// <summary>A workspace by name, or NotFound listing the workspaces.</summary>

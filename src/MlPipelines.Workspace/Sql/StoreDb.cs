@@ -22,6 +22,14 @@ internal abstract class StoreDb : IDisposable
     /// <summary>Runs a write with no result.</summary>
     public void Write(Action<DbSession> write) => Write(s => { write(s); return 0; });
 
+    /// <summary>
+    /// Runs a write that needs no turn with other writers: statements whose effect does not depend on what other
+    /// writers do meanwhile (an append, an insert-or-ignore, a last-used stamp). Engines whose writers can run side by
+    /// side (PostgreSQL) skip the write lock; the others run it as <see cref="Write{T}"/>. A nested call joins the
+    /// outer transaction.
+    /// </summary>
+    public virtual T WriteConcurrent<T>(Func<DbSession, T> write) => Write(write);
+
     /// <inheritdoc />
     public abstract void Dispose();
 }
