@@ -101,6 +101,11 @@ public sealed class ServerHost : IAsyncDisposable
         AdminEndpoints.Map(api);
         AccessEndpoints.Map(api);
         RunEndpoints.Map(api);
+        ArtifactEndpoints.Map(api);
+        DatasetEndpoints.Map(api);
+        ModelEndpoints.Map(api);
+        ImageEndpoints.Map(api);
+        EndpointRecordEndpoints.Map(api);
         return app;
     }
 
