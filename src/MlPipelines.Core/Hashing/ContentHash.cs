@@ -6,6 +6,18 @@ namespace MlPipelines.Core.Hashing;
 /// <summary>SHA-256 helpers; every content address in MlPipelines is a lowercase hex SHA-256.</summary>
 public static class ContentHash
 {
+    /// <summary>Length of a content address: 64 lowercase hex characters.</summary>
+    public const int Length = 64;
+
+    /// <summary>True when <paramref name="hash"/> is a content address: exactly 64 lowercase hex characters, nothing else.</summary>
+    public static bool IsValid(string? hash) => hash is { Length: Length } && hash.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Returns <paramref name="hash"/>, or throws an InvalidInput <see cref="Errors.MlpException"/> naming <paramref name="what"/> and the expected format.</summary>
+    public static string Validate(string what, string? hash) => IsValid(hash) ? hash!
+        : throw Errors.MlpException.Invalid($"Invalid {what} '{Shorten(hash)}'; expected a SHA-256 as 64 lowercase hex characters.");
+
+    private static string Shorten(string? s) => s is null ? "" : s.Length <= 80 ? s : s[..77] + "...";
+
     /// <summary>Hash of a byte span.</summary>
     public static string Of(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

@@ -49,7 +49,7 @@ public sealed record ModelLineage
     public string? Environment { get; init; }
 }
 
-/// <summary>Request to register a model version from a run's output path or a local folder.</summary>
+/// <summary>Request to register a model version from a run's output path, a local folder or already-stored files.</summary>
 public sealed record NewModelVersion
 {
     /// <summary>The name of this new model version.</summary>
@@ -60,6 +60,11 @@ public sealed record NewModelVersion
     public string? RunOutputPath { get; init; }
     /// <summary>A local file or folder to register instead.</summary>
     public string? LocalPath { get; init; }
+    /// <summary>
+    /// Or files already in the artifact store (relative path, hash, size): how a remote client registers a local folder
+    /// after uploading its blobs. Every blob must exist with that size.
+    /// </summary>
+    public IReadOnlyList<ModelFile>? Files { get; init; }
     /// <summary>The flavor of this new model version.</summary>
     public string? Flavor { get; init; }
     /// <summary>The signature json of this new model version.</summary>

@@ -111,6 +111,11 @@ public sealed class ServerHost : IAsyncDisposable
         RunEndpoints.Map(api);
         RunRecordEndpoints.Map(api);
         WorkspaceDataEndpoints.Map(api);
+        ArtifactEndpoints.Map(api);
+        DatasetEndpoints.Map(api);
+        ModelEndpoints.Map(api);
+        ImageEndpoints.Map(api);
+        EndpointRecordEndpoints.Map(api);
         return app;
     }
 

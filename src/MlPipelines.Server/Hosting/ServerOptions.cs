@@ -26,6 +26,18 @@ public sealed record ServerOptions
     public bool InsecureHttp { get; init; }
     /// <summary>Largest accepted request body; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 16 * 1024 * 1024;
+    /// <summary>
+    /// Largest body of one blob PUT or upload chunk; these routes raise their own request limit to this (the body is
+    /// streamed to disk, never held in memory). Larger blobs go up through upload sessions in chunks.
+    /// </summary>
+    public long MaxUploadChunkBytes { get; init; } = 64 * 1024 * 1024;
+    /// <summary>An upload session not written to for this long is deleted (with its part file).</summary>
+    public TimeSpan UploadSessionLifetime { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// Folders under which workspaces may add datastores (a datastore is a folder the server reads, so it must be
+    /// allowed here). Empty: no datastore can be added through the API.
+    /// </summary>
+    public IReadOnlyList<string> DatastoreRoots { get; init; } = [];
     /// <summary>Most metric points accepted in one batch; more get 400 naming the limit.</summary>
     public int MaxPointsPerBatch { get; init; } = 10_000;
     /// <summary>Requests per second per API token (bursts of twice that); more get 429 with Retry-After. 0 turns the limit off.</summary>

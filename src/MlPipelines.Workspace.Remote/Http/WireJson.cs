@@ -18,6 +18,7 @@ public static class WireJson
         o.RespectNullableAnnotations = true;
         o.RespectRequiredConstructorParameters = true;
         o.Converters.Add(new JsonStringEnumConverter());
+        o.Converters.Add(new NameVersionPairConverter());
     }
 
     private static JsonSerializerOptions Create(JsonUnmappedMemberHandling unmapped)

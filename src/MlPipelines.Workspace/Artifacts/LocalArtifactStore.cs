@@ -75,6 +75,13 @@ internal sealed class LocalArtifactStore(string root, string tempDir) : IArtifac
 
     public bool Exists(string hash) => File.Exists(PathOf(hash));
 
+    /// <summary>The size of a stored blob, or null when it is not stored.</summary>
+    public long? SizeOf(string hash)
+    {
+        var f = new FileInfo(PathOf(hash));
+        return f.Exists ? f.Length : null;
+    }
+
     public Stream OpenRead(string hash)
     {
         var p = PathOf(hash);

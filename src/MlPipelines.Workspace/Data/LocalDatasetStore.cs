@@ -28,24 +28,43 @@ internal sealed class LocalDatasetStore(StoreDb db, LocalArtifactStore artifacts
         var (files, isFile, warnings) = FileIngest.Enumerate(source);
         foreach (var w in warnings) onWarning?.Invoke(w);
         var ingested = ingest.Ingest(files, store: inWorkspace);
-        var hash = FileIngest.SetHash(ingested.Select(f => (f.Path, f.Hash)));
+        var entries = ingested.Select(f => new FileRow(f.Path, f.Hash, f.Size, inWorkspace ? null
+            : Path.GetRelativePath(store.Location, isFile ? source : Path.Combine(source, f.Path)).Replace('\\', '/'))).ToList();
+        return Record(name, entries, isFile, datastore, description);
+    }
+
+    public DatasetVersion RegisterManifest(string name, IReadOnlyList<DatasetFile> files, bool isFile, string? description = null)
+    {
+        Names.Validate("dataset", name);
+        var checkedFiles = StoredFileManifest.Check("dataset", name, files.Select(f => new ManifestEntry(f.Path, f.Hash, f.Size)), artifacts);
+        if (isFile && checkedFiles.Count != 1)
+            throw MlpException.Invalid($"The dataset '{name}' is marked as a single file but lists {checkedFiles.Count} files.");
+        return Record(name, checkedFiles.Select(f => new FileRow(f.Path, f.Hash, f.Size, null)).ToList(), isFile, WorkspaceStore, description);
+    }
+
+    /// <summary>One file row: <paramref name="Source"/> is its path inside a folder datastore, null in the 'workspace' store.</summary>
+    private sealed record FileRow(string Path, string Hash, long Size, string? Source);
+
+    /// <summary>Records a new version, or returns the existing one with the same content hash.</summary>
+    private DatasetVersion Record(string name, List<FileRow> files, bool isFile, string datastore, string? description)
+    {
+        var hash = FileIngest.SetHash(files.Select(f => (f.Path, f.Hash)));
         var version = db.Write(s =>
         {
             var existing = s.Long("SELECT version FROM datasets WHERE name = $p0 AND hash = $p1 ORDER BY version LIMIT 1", name, hash);
             if (existing is { } v) return (int)v;
             var next = (int)(s.Long("SELECT COALESCE(MAX(version), 0) + 1 FROM datasets WHERE name = $p0", name) ?? 1);
             s.Exec($"INSERT INTO datasets({Columns}) VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
-                name, next, hash, ingested.Sum(f => f.Size), ingested.Count, isFile, datastore, description, DateTimeOffset.UtcNow);
+                name, next, hash, files.Sum(f => f.Size), files.Count, isFile, datastore, description, DateTimeOffset.UtcNow);
             var insert = s.Prepared("INSERT INTO dataset_files(name, version, path, hash, size, source) VALUES($p0, $p1, $p2, $p3, $p4, $p5)", 6);
-            foreach (var f in ingested)
+            foreach (var f in files)
             {
                 insert.Parameters[0].Value = name;
                 insert.Parameters[1].Value = next;
                 insert.Parameters[2].Value = f.Path;
                 insert.Parameters[3].Value = f.Hash;
                 insert.Parameters[4].Value = f.Size;
-                insert.Parameters[5].Value = inWorkspace ? DBNull.Value
-                    : Path.GetRelativePath(store.Location, isFile ? source : Path.Combine(source, f.Path)).Replace('\\', '/');
+                insert.Parameters[5].Value = (object?)f.Source ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
             return next;
@@ -79,8 +98,7 @@ internal sealed class LocalDatasetStore(StoreDb db, LocalArtifactStore artifacts
     public void Download(string name, int? version, string outputDir)
     {
         var d = Get(name, version);
-        var sources = db.Read(s => s.Query("SELECT path, source FROM dataset_files WHERE name = $p0 AND version = $p1",
-            r => (r.GetString(0), r.StrOrNull(1)), d.Name, d.Version).ToDictionary(x => x.Item1, x => x.Item2));
+        var sources = Sources(d);
         var location = FindDatastore(d.Datastore).Location;
         Directory.CreateDirectory(outputDir);
         foreach (var f in d.Files)
@@ -88,14 +106,35 @@ internal sealed class LocalDatasetStore(StoreDb db, LocalArtifactStore artifacts
             var target = ArtifactPaths.ResolveUnder(outputDir, "dataset file", f.Path);
             if (sources[f.Path] is { } rel)
             {
-                var from = Path.Combine(location, rel);
-                if (!File.Exists(from) || ContentHash.OfFile(from) != f.Hash)
-                    throw MlpException.Failed($"Dataset '{d.Name}:{d.Version}' file '{f.Path}' changed or vanished in datastore '{d.Datastore}' ({from}) since it was registered.");
+                var from = CheckedSource(d, f, location, rel);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(from, target, overwrite: true);
             }
             else artifacts.CopyTo(f.Hash, target);
         }
+    }
+
+    public Stream OpenFile(string name, int version, string path)
+    {
+        var d = Get(name, version);
+        var file = d.Files.FirstOrDefault(f => f.Path == path)
+            ?? throw MlpException.NotFound($"file of dataset '{d.Name}:{d.Version}'", path, d.Files.Select(f => f.Path));
+        if (Sources(d)[file.Path] is not { } rel) return artifacts.OpenRead(file.Hash);
+        var from = CheckedSource(d, file, FindDatastore(d.Datastore).Location, rel);
+        return new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+    }
+
+    private Dictionary<string, string?> Sources(DatasetVersion d) => db.Read(s => s.Query(
+        "SELECT path, source FROM dataset_files WHERE name = $p0 AND version = $p1",
+        r => (r.GetString(0), r.StrOrNull(1)), d.Name, d.Version).ToDictionary(x => x.Item1, x => x.Item2));
+
+    /// <summary>The file in the folder datastore, after checking it still has its registered content.</summary>
+    private static string CheckedSource(DatasetVersion d, DatasetFile f, string location, string rel)
+    {
+        var from = Path.Combine(location, rel);
+        if (!File.Exists(from) || ContentHash.OfFile(from) != f.Hash)
+            throw MlpException.Failed($"Dataset '{d.Name}:{d.Version}' file '{f.Path}' changed or vanished in datastore '{d.Datastore}' ({from}) since it was registered.");
+        return from;
     }
 
     public Datastore AddDatastore(string name, string location)

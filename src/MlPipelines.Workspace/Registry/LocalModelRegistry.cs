@@ -61,8 +61,11 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
 
     private List<ModelFile> CollectFiles(NewModelVersion request)
     {
-        if ((request.RunOutputPath is null) == (request.LocalPath is null))
+        if (new object?[] { request.RunOutputPath, request.LocalPath, request.Files }.Count(x => x is not null) != 1)
             throw MlpException.Invalid($"Registering model '{request.Name}' needs exactly one source: --run RUN_ID --path OUTPUT_PATH, or a local --path.");
+        if (request.Files is { } stored)
+            return StoredFileManifest.Check("model", request.Name, stored.Select(f => new ManifestEntry(f.Path, f.Hash, f.Size)), artifacts)
+                .Select(f => new ModelFile(f.Path, f.Hash, f.Size)).ToList();
         if (request.LocalPath is { } local)
         {
             var (found, _, warnings) = FileIngest.Enumerate(local);

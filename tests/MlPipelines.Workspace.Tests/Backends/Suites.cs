@@ -46,3 +46,6 @@ public sealed class EndpointAndImageStoreSqliteTests() : EndpointAndImageStoreTe
 
 public sealed class ConcurrencySqliteTests() : ConcurrencyTests(new SqliteBackend());
 [RequiresPostgres] public sealed class ConcurrencyPostgresTests() : ConcurrencyTests(new PostgresBackend());
+
+public sealed class ManifestRegistrationSqliteTests() : ManifestRegistrationTests(new SqliteBackend());
+[RequiresPostgres] public sealed class ManifestRegistrationPostgresTests() : ManifestRegistrationTests(new PostgresBackend());
