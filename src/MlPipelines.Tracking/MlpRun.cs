@@ -7,6 +7,7 @@ using MlPipelines.Core.Recording;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Remote;
 
 namespace MlPipelines.Tracking;
 
@@ -63,7 +64,7 @@ public sealed class MlpRun : IDisposable
     {
         options ??= new TrackingOptions();
         var current = Environment.GetEnvironmentVariable("MLP_RUN_ID");
-        var ws = WorkspaceLocator.Open(workspace);
+        var ws = WorkspaceConnector.Open(workspace);
         try
         {
             if (!string.IsNullOrEmpty(current)) return new MlpRun(ws, ws.Runs.GetRun(current), ownsRun: false, options);

@@ -38,7 +38,7 @@ public static class WorkspaceLocator
     private static string FromSetting(string source, string value, string currentDirectory)
     {
         if (IsUrl(value))
-            throw MlpException.Invalid($"{source} '{value}' is a URL; remote workspaces (mlp server) are not supported by this build yet. Use a local folder path.");
+            throw MlpException.Invalid($"{source} '{value}' is a URL: open it with WorkspaceConnector (MlPipelines.Workspace.Remote), not as a folder.");
         var full = Path.GetFullPath(Path.Combine(currentDirectory, value));
         return FindMlpDirectory(full)
                ?? throw MlpException.Invalid($"{source} '{value}' is not a workspace: '{full}' holds no {WorkspaceLayout.FolderName}/workspace.db. Run 'mlp workspace init {value}' to create one.");

@@ -34,6 +34,21 @@ public sealed class RunningServer : IAsyncDisposable
         return http;
     }
 
+    /// <summary>The login of this server with <paramref name="token"/> and its dev certificate as CA.</summary>
+    public ServerLogin Login(string token) => new(Host.Url, token, Path.Combine(Folder, "server", DevCertificate.CertFile));
+
+    /// <summary>A remote workspace client of workspace <paramref name="name"/> (created first unless <paramref name="create"/> is false).</summary>
+    public async Task<RemoteWorkspace> OpenRemoteAsync(string name, string? token = null, bool create = true, RemoteOptions? options = null)
+    {
+        if (create)
+        {
+            using var admin = Client(AdminToken);
+            var created = await admin.Post("/api/v1/workspaces", new { name });
+            if (created.StatusCode != System.Net.HttpStatusCode.Conflict) created.EnsureSuccessStatusCode();
+        }
+        return RemoteWorkspace.Open(new RemoteAddress(Host.Url, name), Login(token ?? AdminToken), options);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();

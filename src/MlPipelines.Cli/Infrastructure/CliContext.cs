@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Remote;
 
 namespace MlPipelines.Cli.Infrastructure;
 
@@ -14,7 +15,7 @@ internal sealed class CliContext(ParseResult parse, CancellationToken cancellati
     public string? WorkspaceOption => Parse.GetValue(GlobalOptions.Workspace);
 
     /// <summary>Opens the workspace chosen by --workspace, MLP_WORKSPACE or the nearest .mlp/ folder.</summary>
-    public IWorkspace OpenWorkspace() => WorkspaceLocator.Open(WorkspaceOption);
+    public IWorkspace OpenWorkspace() => WorkspaceConnector.Open(WorkspaceOption);
 
     public T Get<T>(Option<T> option) => Parse.GetValue(option)!;
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;

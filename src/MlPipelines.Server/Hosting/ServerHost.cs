@@ -101,6 +101,7 @@ public sealed class ServerHost : IAsyncDisposable
         app.UseRouting();
         if (options.RateLimitPerToken > 0) app.UseRateLimiter(); // before AccessMiddleware: refused requests are neither authenticated nor audited
         app.UseMiddleware<AccessMiddleware>(options.MaxRequestBodyBytes);
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new PublicEndpoint());
         // The browsable reference of the same document; its script is served from the package, not a CDN.
         app.MapScalarApiReference("/docs", o => o.WithTitle("MlPipelines workspace server API")).WithMetadata(new PublicEndpoint());

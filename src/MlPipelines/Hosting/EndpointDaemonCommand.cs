@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using MlPipelines.Endpoints.Daemon;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Remote;
 
 namespace MlPipelines.Hosting;
 
@@ -20,7 +21,7 @@ internal static class EndpointDaemonCommand
         command.Options.Add(workspace);
         command.SetAction(async (parse, ct) =>
         {
-            using var ws = WorkspaceLocator.Open(parse.GetValue(workspace));
+            using var ws = WorkspaceConnector.Open(parse.GetValue(workspace));
             await new EndpointDaemon(ws).RunAsync(ct).ConfigureAwait(false);
             return 0;
         });

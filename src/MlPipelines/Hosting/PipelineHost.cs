@@ -8,6 +8,7 @@ using MlPipelines.Pipelines.Compiler;
 using MlPipelines.Pipelines.Parameters;
 using MlPipelines.Runner;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Remote;
 
 namespace MlPipelines.Hosting;
 
@@ -39,6 +40,7 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
     /// </summary>
     public IWorkspace OpenWorkspace(string? path, bool createIfMissing, string start)
     {
+        if (WorkspaceConnector.IsRemote(path)) return WorkspaceConnector.Open(path, start);
         var env = new Dictionary<string, string?> { [WorkspaceLocator.EnvironmentVariable] = Environment.GetEnvironmentVariable(WorkspaceLocator.EnvironmentVariable) };
         var named = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(env[WorkspaceLocator.EnvironmentVariable]);
         string location;

@@ -1,0 +1,102 @@
+using MlPipelines.Core.Artifacts;
+using MlPipelines.Core.Caching;
+using MlPipelines.Core.Data;
+using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Images;
+using MlPipelines.Core.Registry;
+using MlPipelines.Core.Runs;
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Workspace.Remote.Http;
+using MlPipelines.Workspace.Remote.Stores;
+
+namespace MlPipelines.Workspace.Remote;
+
+/// <summary>
+/// A workspace hosted by <c>mlp server</c>, behind the same <see cref="IWorkspace"/> as the embedded one. Opening it
+/// checks the address, the certificate, the token and the caller's read access at once, so a wrong URL or token fails
+/// before any work starts.
+/// </summary>
+public sealed class RemoteWorkspace : IWorkspace
+{
+    private readonly RemoteConnection _http;
+    private readonly WorkspacePaths _paths;
+    private readonly string _scratch;
+
+    private RemoteWorkspace(RemoteConnection http, RemoteAddress address, WorkspaceDescription description)
+    {
+        _http = http;
+        _paths = new WorkspacePaths(address.Workspace);
+        Address = address;
+        Info = new WorkspaceInfo(address.ToString(), "remote:" + description.Kind, description.SchemaVersion);
+        _scratch = Path.Combine(Path.GetTempPath(), "mlp-remote", Environment.UserName, Core.Hashing.ContentHash.OfText(address.ToString())[..12]);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(_scratch);
+        else Directory.CreateDirectory(_scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var artifacts = new RemoteArtifactStore(http, _paths);
+        Artifacts = artifacts;
+        Runs = new RemoteRunStore(http, _paths);
+        Datasets = new RemoteDatasetStore(http, _paths, artifacts);
+        Models = new RemoteModelRegistry(http, _paths, artifacts);
+        Images = new RemoteImageStore(http, _paths);
+        Endpoints = new RemoteEndpointStore(http, _paths);
+        Cache = new RemoteStepCache(http, _paths);
+    }
+
+    /// <summary>Connects to <paramref name="address"/> with <paramref name="login"/> (token and CA) and checks access.</summary>
+    public static RemoteWorkspace Open(RemoteAddress address, ServerLogin login, RemoteOptions? options = null, HttpMessageHandler? handler = null)
+    {
+        var http = new RemoteConnection(login, options, handler);
+        try
+        {
+            var description = http.Get<WorkspaceDescription>("/api/v1/workspaces/" + Uri.EscapeDataString(address.Workspace));
+            return new RemoteWorkspace(http, address, description);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects to <c>https://HOST:PORT/workspaces/NAME</c> with the token from <c>MLP_TOKEN</c> or <c>mlp login</c>.</summary>
+    public static RemoteWorkspace Open(string url, Credentials? credentials = null)
+    {
+        var address = RemoteAddress.Parse(url);
+        return Open(address, (credentials ?? Credentials.ForCurrentUser()).Resolve(address.ServerUrl));
+    }
+
+    /// <summary>Where this workspace is.</summary>
+    public RemoteAddress Address { get; }
+
+    /// <inheritdoc />
+    public WorkspaceInfo Info { get; }
+    /// <inheritdoc />
+    public IRunStore Runs { get; }
+    /// <inheritdoc />
+    public IArtifactStore Artifacts { get; }
+    /// <inheritdoc />
+    public IDatasetStore Datasets { get; }
+    /// <inheritdoc />
+    public IModelRegistry Models { get; }
+    /// <inheritdoc />
+    public IImageStore Images { get; }
+    /// <inheritdoc />
+    public IEndpointStore Endpoints { get; }
+    /// <inheritdoc />
+    public IStepCache Cache { get; }
+    /// <inheritdoc />
+    public IFileHashIndex FileHashes { get; } = new ClientFileHashIndex();
+    /// <inheritdoc />
+    public string ScratchDirectory => _scratch;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Settings => _http.Get<Dictionary<string, string>>(_paths.Of("settings"));
+
+    /// <inheritdoc />
+    public void SetSetting(string key, string value) => _http.Write(HttpMethod.Put, _paths.Of("settings/" + Uri.EscapeDataString(key)), new SettingRequest(value));
+
+    /// <inheritdoc />
+    public WorkspaceStats Stats() => _http.Get<WorkspaceStats>(_paths.Of("stats"));
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}
