@@ -1,5 +1,7 @@
 using MlPipelines.Endpoints.Daemon;
+using MlPipelines.Server.Hosting;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Remote;
 
 namespace MlPipelines.Examples.Tests;
 
@@ -44,6 +46,43 @@ public class ExamplePipelineTests
             Assert.Contains("[invoke] Prediction from deployment 'blue'", second.Stdout);
         }
         finally { StopEndpoints(tmp.Path); }
+    }
+
+    [Fact]
+    public async Task Iris_AgainstASharedWorkspaceServer_RunsFromAnotherFolderAndReuses()
+    {
+        using var tmp = new TempDir();
+        var serverDir = Path.Combine(tmp.Path, "server");
+        var store = Environment.GetEnvironmentVariable("MLP_TEST_POSTGRES") is { Length: > 0 } ? null : "sqlite:" + Path.Combine(serverDir, "server.db");
+        using var pg = store is null ? new Server.Tests.Backends.PostgresDatabase() : null;
+        var options = ServerOptions.Create(store ?? pg!.Uri, Path.Combine(serverDir, "workspaces"), "127.0.0.1:0", null, null, devCert: true, insecureHttp: false);
+        await using var server = await ServerHost.StartAsync(options);
+        var ca = Path.Combine(options.ServerDirectory, DevCertificate.CertFile);
+        var login = new ServerLogin(server.Url, server.AdminToken!, ca);
+        using (var http = new HttpClient(ServerTrust.CreateHandler(ca)) { BaseAddress = new Uri(server.Url) })
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", login.Token);
+            (await http.PostAsync("/api/v1/workspaces", new StringContent("{\"name\":\"team\"}", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+        var url = server.Url + "/workspaces/team";
+        var elsewhere = Directory.CreateDirectory(Path.Combine(tmp.Path, "laptop")).FullName;
+        var env = new Dictionary<string, string> { ["CI"] = "true", ["MLP_TOKEN"] = login.Token, ["MLP_CA_CERT"] = ca };
+        using var ws = RemoteWorkspace.Open(new RemoteAddress(server.Url, "team"), login);
+        try
+        {
+            var first = Support.Run("dotnet", [Program("Iris", "Iris.Pipeline"), "run", "--workspace", url], workingDir: elsewhere, env: env, timeoutMs: 300_000);
+            Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+            Assert.Contains("[invoke] Prediction from deployment 'blue': {\"predictions\":[\"virginica\"]", first.Stdout);
+            var second = Support.Run("dotnet", [Program("Iris", "Iris.Pipeline"), "run", "--workspace", url], workingDir: elsewhere, env: env, timeoutMs: 300_000);
+            Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+            Assert.Contains("[train] reused (from run ", second.Stdout);
+
+            Assert.False(Directory.Exists(Path.Combine(elsewhere, ".mlp")), "no embedded workspace was created");
+            Assert.Equal(1, ws.Models.Get(Core.Registry.ModelRef.Parse("iris@champion")).Version);
+            var pipelines = ws.Runs.QueryRuns(new Core.Runs.RunQuery { Filter = "attributes.status = 'Completed'", Max = 1000 }).Where(r => r.Kind == "pipeline").ToList();
+            Assert.Equal(2, pipelines.Count);
+        }
+        finally { await new DaemonClient(ws.ScratchDirectory).StopAsync(CancellationToken.None); }
     }
 
     [RequiresSklearnFact]

@@ -42,13 +42,10 @@ internal static class RunEndpoints
         ws.MapPut("/runs/{runId}/reusedFrom", (string workspace, string runId, ReusedFromRequest body, HostedWorkspaces hosted) =>
                 Update(hosted, workspace, runId, r => r.SetReusedFrom(runId, r.GetRun(body.OriginalRunId).Id)))
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Mark a run as reused from a cached one");
+        // A snapshot is a blob (run submit's zip) or a pipeline's source hash, so only its form is checked.
         ws.MapPut("/runs/{runId}/snapshot", (string workspace, string runId, SnapshotRequest body, HostedWorkspaces hosted) =>
-            {
-                var w = hosted.Open(workspace);
-                if (!w.Artifacts.Exists(Limits.Hash("hash", body.Hash))) throw MlpException.Invalid($"'hash': no blob '{body.Hash}' in workspace '{workspace}'; upload the snapshot first.");
-                return Update(hosted, workspace, runId, r => r.SetSnapshot(runId, body.Hash));
-            })
-            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Attach the snapshot (an uploaded blob) to a run");
+                Update(hosted, workspace, runId, r => r.SetSnapshot(runId, Limits.Hash("hash", body.Hash))))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Attach the snapshot (an uploaded blob or a source hash) to a run");
         ws.MapPut("/runs/{runId}/process", (string workspace, string runId, ProcessInfo body, HostedWorkspaces hosted) =>
                 Update(hosted, workspace, runId, r => r.SetProcess(runId, body.ProcessId, Limits.Text("host", body.Host, 256)!)))
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Record the process and host that runs the run");

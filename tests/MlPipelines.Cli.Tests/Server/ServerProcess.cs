@@ -21,7 +21,9 @@ public sealed class ServerProcess : IDisposable
     public int Port { get; }
     public string Url => $"https://127.0.0.1:{Port}";
     public string AdminToken { get; private set; } = "";
-    public string CaCert => Path.Combine(_root, "srv", "dev-cert.pem");
+    /// <summary>The dev certificate: next to a SQLite store, in the --artifacts folder with PostgreSQL.</summary>
+    public string CaCert => _store.StartsWith("sqlite:", StringComparison.Ordinal)
+        ? Path.Combine(_root, "srv", "dev-cert.pem") : Path.Combine(_root, "srv", "workspaces", "dev-cert.pem");
     public int ProcessId => _process!.Id;
 
     /// <summary>Starts a server on a free port with <paramref name="store"/> (default: SQLite under <paramref name="root"/>).</summary>

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MlPipelines.Cli.Tests.Registry;
+using MlPipelines.Server.Tests.Backends;
+
+namespace MlPipelines.Cli.Tests.Server;
+
+/// <summary>
+/// The README's shared-workspace flow with the real processes: a TLS server on SQLite or PostgreSQL, an Owner who
+/// creates a workspace and adds a Reader, runs submitted from another folder, the Reader reading them but refused writes.
+/// </summary>
+public sealed class SharedWorkspaceCliTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("mlp-shared-flow-").FullName;
+    private PostgresDatabase? _pg;
+
+    public void Dispose()
+    {
+        _pg?.Dispose();
+        try { Directory.Delete(_root, true); } catch (IOException) { }
+    }
+
+    public static TheoryData<string> Stores() => Environment.GetEnvironmentVariable(PostgresDatabase.Variable) is { Length: > 0 }
+        ? new TheoryData<string> { "sqlite", "postgresql" } : new TheoryData<string> { "sqlite" };
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void SharedWorkspace_OwnerAndReader_RunsFromAnotherFolderReadableButNotWritableByTheReader(string storeKind)
+    {
+        string? store = null;
+        if (storeKind == "postgresql") store = (_pg = new PostgresDatabase()).Uri;
+        using var server = ServerProcess.Start(_root, store);
+        var login = Mlp(server.AdminToken, null, "login", server.Url, "--ca-cert", server.CaCert);
+        Assert.True(login.ExitCode == 0, login.Stderr);
+        Assert.Equal(0, Mlp(null, null, "workspace", "create", "team", "--server", server.Url).ExitCode);
+        Assert.Equal(0, Mlp(null, null, "identity", "create", "bob").ExitCode);
+        Assert.Equal(0, Mlp(null, null, "role", "assign", "--user", "bob", "--role", "Reader", "--workspace", "team").ExitCode);
+        var bob = JsonDocument.Parse(Mlp(null, null, "token", "create", "--user", "bob", "--format", "json").Stdout).RootElement.GetProperty("secret").GetString();
+        var url = server.Url + "/workspaces/team";
+
+        var project = Directory.CreateDirectory(Path.Combine(_root, "project")).FullName;
+        File.WriteAllText(Path.Combine(project, "train.sh"), "echo '##mlp[metric name=loss]0.25'\necho model > \"$MLP_OUTPUT_DIR/model.txt\"\n");
+        var submit = Mlp(null, project, "run", "submit", "--workspace", url, "--experiment", "churn", "--", "sh", "train.sh");
+        Assert.True(submit.ExitCode == 0, submit.Stderr);
+        Assert.Contains("Completed", submit.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(project, ".mlp")));
+
+        var runs = JsonDocument.Parse(Mlp(bob, project, "run", "list", "--workspace", url, "--format", "json").Stdout).RootElement;
+        var run = Assert.Single(runs.EnumerateArray().ToList());
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        var runId = run.GetProperty("id").GetString()!;
+        Assert.Contains("0.25", Mlp(bob, project, "run", "metrics", runId, "--workspace", url).Stdout);
+        var download = Mlp(bob, project, "run", "download", runId, "--workspace", url, "--output", Path.Combine(_root, "dl"));
+        Assert.True(download.ExitCode == 0, download.Stderr);
+        Assert.Equal("model\n", File.ReadAllText(Path.Combine(_root, "dl", "model.txt")));
+
+        var denied = Mlp(bob, project, "run", "submit", "--workspace", url, "--experiment", "churn", "--", "sh", "train.sh");
+        Assert.Equal(2, denied.ExitCode);
+        Assert.Contains("'bob' needs action 'workspaces/experiments/runs/write' on scope '/workspaces/team'", denied.Stderr);
+        var register = Mlp(bob, project, "model", "register", "churn", "--run", runId, "--path", "model.txt", "--workspace", url);
+        Assert.Equal(2, register.ExitCode);
+        Assert.Contains("needs action 'workspaces/models/versions/write'", register.Stderr);
+        Assert.Single(JsonDocument.Parse(Mlp(null, project, "run", "list", "--workspace", url, "--format", "json").Stdout).RootElement.EnumerateArray());
+    }
+
+    private CliResult Mlp(string? token, string? cwd, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = cwd ?? _root };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlp.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["COLUMNS"] = "200";
+        psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(_root, "config");
+        foreach (var v in new[] { "MLP_WORKSPACE", "MLP_SERVER", "MLP_CA_CERT", "MLP_TOKEN" }) psi.Environment.Remove(v);
+        if (token is not null) psi.Environment["MLP_TOKEN"] = token;
+        using var p = Process.Start(psi)!;
+        if (args[0] == "login") p.StandardInput.WriteLine(token);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"mlp {string.Join(' ', args)} did not exit."); }
+        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
