@@ -22,9 +22,12 @@ public sealed class RemoteWorkspace : IWorkspace
     private readonly WorkspacePaths _paths;
     private readonly string _scratch;
 
-    private RemoteWorkspace(RemoteConnection http, RemoteAddress address, WorkspaceDescription description)
+    private readonly ServerLogin _login;
+
+    private RemoteWorkspace(RemoteConnection http, ServerLogin login, RemoteAddress address, WorkspaceDescription description)
     {
         _http = http;
+        _login = login;
         _paths = new WorkspacePaths(address.Workspace);
         Address = address;
         Info = new WorkspaceInfo(address.ToString(), "remote:" + description.Kind, description.SchemaVersion);
@@ -48,7 +51,7 @@ public sealed class RemoteWorkspace : IWorkspace
         try
         {
             var description = http.Get<WorkspaceDescription>("/api/v1/workspaces/" + Uri.EscapeDataString(address.Workspace));
-            return new RemoteWorkspace(http, address, description);
+            return new RemoteWorkspace(http, login, address, description);
         }
         catch
         {
@@ -96,6 +99,18 @@ public sealed class RemoteWorkspace : IWorkspace
 
     /// <inheritdoc />
     public WorkspaceStats Stats() => _http.Get<WorkspaceStats>(_paths.Of("stats"));
+
+    /// <summary>
+    /// The workspace URL, a token that acts for this caller on <paramref name="runId"/> only (revoked by the server when
+    /// the run ends), and the CA certificate: a step process never holds the submitter's full token.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment(string runId)
+    {
+        var token = _http.Write<RunTokenResult>(HttpMethod.Post, _paths.Run(runId, "token"), new RunTokenRequest());
+        var env = new Dictionary<string, string> { ["MLP_WORKSPACE"] = Address.ToString(), ["MLP_TOKEN"] = token.Secret };
+        if (_login.CaCert is { } ca) env["MLP_CA_CERT"] = Path.GetFullPath(ca);
+        return env;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();

@@ -19,7 +19,7 @@ public sealed class PostgresServerStoreTests : IDisposable
         Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => _backend.Open().Dispose());
         using var store = _backend.Open();
         var db = _backend.Database;
-        Assert.Equal(1L, db.Scalar("SELECT COUNT(*) FROM mlp_server.schema_migrations"));
+        Assert.Equal((long)MlPipelines.Server.Store.ServerPgSchema.CurrentVersion, db.Scalar("SELECT COUNT(*) FROM mlp_server.schema_migrations"));
         Assert.Equal(["audit", "principals", "request_log", "role_assignments", "role_definitions", "schema_migrations", "tokens", "workspaces"],
             db.Column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'mlp_server' ORDER BY table_name"));
         Assert.Empty(db.Column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"));

@@ -47,7 +47,7 @@ public class ServerStoreTests
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "DROP TABLE request_log; PRAGMA user_version=1;"; // as the first release left it
+            cmd.CommandText = "DROP TABLE request_log; ALTER TABLE tokens DROP COLUMN run_scope; PRAGMA user_version=1;"; // as the first release left it
             cmd.ExecuteNonQuery();
         }
         using var again = new ServerStore(path);

@@ -40,6 +40,12 @@ public interface IWorkspace : IDisposable
     WorkspaceStats Stats();
     /// <summary>A folder for transient files of this workspace (scratch outputs, rendered contexts, pid files).</summary>
     string ScratchDirectory { get; }
+
+    /// <summary>
+    /// The environment variables a process of run <paramref name="runId"/> (a submitted command, a pipeline step) needs
+    /// to reach this workspace: <c>MLP_WORKSPACE</c>, and for a remote workspace a token scoped to that run.
+    /// </summary>
+    IReadOnlyDictionary<string, string> ProcessEnvironment(string runId) => new Dictionary<string, string> { ["MLP_WORKSPACE"] = Info.Location };
 }
 
 /// <summary>Location and schema of a workspace.</summary>

@@ -32,14 +32,18 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes) : StepExecut
     }
 
     /// <summary>The variables a step process gets (same names as <c>mlp run submit</c>).</summary>
-    internal static Dictionary<string, string?> EnvironmentFor(StepContext ctx) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, string?> EnvironmentFor(StepContext ctx)
     {
-        ["MLP_RUN_ID"] = ctx.RunId,
-        ["MLP_PARENT_RUN_ID"] = ctx.ParentRunId,
-        ["MLP_WORKSPACE"] = ctx.Workspace.Info.Location,
-        ["MLP_EXPERIMENT"] = ctx.Experiment,
-        ["MLP_OUTPUT_DIR"] = ctx.OutputDirectory,
-        ["MLP_PIPELINE"] = ctx.Plan.Pipeline,
-        ["MLP_STEP"] = ctx.Step.Name,
-    };
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["MLP_RUN_ID"] = ctx.RunId,
+            ["MLP_PARENT_RUN_ID"] = ctx.ParentRunId,
+            ["MLP_EXPERIMENT"] = ctx.Experiment,
+            ["MLP_OUTPUT_DIR"] = ctx.OutputDirectory,
+            ["MLP_PIPELINE"] = ctx.Plan.Pipeline,
+            ["MLP_STEP"] = ctx.Step.Name,
+        };
+        foreach (var (k, v) in ctx.Workspace.ProcessEnvironment(ctx.RunId)) env[k] = v; // MLP_WORKSPACE (+ a run-scoped token when remote)
+        return env;
+    }
 }

@@ -41,6 +41,12 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
         var who = auth.Principal.Name;
 
         var action = required?.Action ?? authOnly!.AuditAs;
+        if (auth.RunScope is { } runScope && runScope.Refusal(action, context.Request.RouteValues["workspace"] as string, context.Request.RouteValues["runId"] as string) is { } outside)
+        {
+            store.Audit.Record(who, action, target, AuditOutcome.Denied, outside, context.TraceIdentifier);
+            await ErrorResponses.Write(context, 403, $"'{who}': {outside}.");
+            return;
+        }
         if (required is not null && required.Scope != ScopeSource.PerItem)
         {
             var scope = RequiresActionExtensions.ScopeOf(context, required.Scope);
@@ -78,7 +84,7 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
                 return (null, $"the OpenID Connect user '{user}' has no identity on this server; an Owner creates it with 'mlp identity create {user}' and assigns a role.");
             return (new Caller(principal, "oidc:" + (subject ?? user)), null);
         }
-        return store.Identities.Authenticate(token) is { } found ? (new Caller(found.Principal, found.Token.Id), null) : (null, null);
+        return store.Identities.Authenticate(token) is { } found ? (new Caller(found.Principal, found.Token.Id, found.Token.RunScope), null) : (null, null);
     }
 
     private async Task Guarded(HttpContext context)

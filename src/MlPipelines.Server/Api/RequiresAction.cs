@@ -26,7 +26,7 @@ public sealed record AuthenticatedOnly(string AuditAs);
 public sealed record PublicEndpoint;
 
 /// <summary>The authenticated caller of a request.</summary>
-public sealed record Caller(Principal Principal, string TokenId);
+public sealed record Caller(Principal Principal, string TokenId, RunScope? RunScope = null);
 
 /// <summary>Declares endpoint actions.</summary>
 public static class RequiresActionExtensions

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
+using MlPipelines.Server.Identity;
+using MlPipelines.Server.Store;
 using MlPipelines.Workspace.Remote.Http;
 using A = MlPipelines.Server.Authorization.ActionCatalog;
 
@@ -33,9 +35,25 @@ internal static class RunEndpoints
                 return Results.Created($"/api/v1/workspaces/{workspace}/runs/{run.Id}", run);
             })
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create a run (and its experiment on first use)");
-        ws.MapPut("/runs/{runId}/status", (string workspace, string runId, StatusRequest body, HostedWorkspaces hosted) =>
-                Update(hosted, workspace, runId, r => r.SetStatus(runId, body.Status, Limits.Text("reason", body.Reason, 4096))))
+        ws.MapPut("/runs/{runId}/status", (string workspace, string runId, StatusRequest body, HostedWorkspaces hosted, ServerStore store) =>
+            {
+                var result = Update(hosted, workspace, runId, r => r.SetStatus(runId, body.Status, Limits.Text("reason", body.Reason, 4096)));
+                if (body.Status.IsTerminal()) store.Identities.RevokeRunTokens(new RunScope(workspace, runId)); // its processes are done
+                return result;
+            })
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Set a run's status (and reason)");
+        ws.MapPost("/runs/{runId}/token", (string workspace, string runId, RunTokenRequest? body, HostedWorkspaces hosted, ServerStore store, HttpContext context) =>
+            {
+                var caller = context.Caller();
+                if (caller.RunScope is not null) throw MlpException.Invalid("A run-scoped token cannot issue tokens; use the token that started the run.");
+                var hours = body?.Hours ?? 72;
+                if (hours is <= 0 or > 720) throw MlpException.Invalid($"'hours' is {hours}; expected 1–720.");
+                var run = hosted.Open(workspace).Runs.GetRun(runId);
+                if (run.Status.IsTerminal()) throw MlpException.Conflict($"Run '{runId}' is {run.Status}; a token for it would be of no use.");
+                var issued = store.Identities.IssueRunToken(caller.Principal.Id, new RunScope(workspace, run.Id), TimeSpan.FromHours(hours));
+                return new RunTokenResult(issued.Secret, issued.Info.Id, issued.Info.ExpiresAt!.Value);
+            })
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("A token that acts for the caller on this run only (what a step process gets); revoked when the run ends");
         ws.MapPost("/runs/{runId}/heartbeat", (string workspace, string runId, HostedWorkspaces hosted) =>
                 Update(hosted, workspace, runId, r => r.Heartbeat(runId)))
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("The run's process is alive (a run without heartbeats reads as Failed (lost))");

@@ -18,6 +18,9 @@ public sealed record ApiTokenInfo(string Id, string PrincipalId, string Descript
 {
     /// <summary>True when the token is neither revoked nor expired at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+
+    /// <summary>Set for a token that may act only on one run (a step process's token); null for a full token.</summary>
+    public RunScope? RunScope { get; init; }
 }
 
 /// <summary>A token just issued: the only time its secret exists outside the caller.</summary>

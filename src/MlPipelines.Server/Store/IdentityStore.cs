@@ -9,7 +9,7 @@ namespace MlPipelines.Server.Store;
 public sealed class IdentityStore
 {
     private const string PrincipalColumns = "id, name, kind, created_at";
-    private const string TokenColumns = "id, principal_id, description, created_at, expires_at, revoked_at, last_used_at";
+    private const string TokenColumns = "id, principal_id, description, created_at, expires_at, revoked_at, last_used_at, run_scope";
     // Last-used is written at most this often per token so that reads do not turn into a write each.
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
     private readonly ServerDb _db;
@@ -44,14 +44,27 @@ public sealed class IdentityStore
     public bool IsEmpty => _db.Read(d => d.Long("SELECT COUNT(*) FROM principals") == 0);
 
     /// <summary>Issues a token; the secret is returned once and only its hash is kept.</summary>
-    public IssuedToken IssueToken(string principalId, string description, TimeSpan? lifetime)
+    public IssuedToken IssueToken(string principalId, string description, TimeSpan? lifetime) => IssueToken(principalId, description, lifetime, null);
+
+    /// <summary>
+    /// Issues a token that acts for <paramref name="principalId"/> only on one run (<see cref="Identity.RunScope"/>): what a
+    /// step process gets, so a leaked step token cannot touch other runs, the registry or access.
+    /// </summary>
+    public IssuedToken IssueRunToken(string principalId, Identity.RunScope scope, TimeSpan lifetime) =>
+        IssueToken(principalId, $"run {scope.RunId} in workspace {scope.Workspace}", lifetime, scope);
+
+    /// <summary>Revokes the run-scoped tokens of a run (when it ends); answers how many were active.</summary>
+    public int RevokeRunTokens(Identity.RunScope scope) => _db.Write(d =>
+        d.Exec("UPDATE tokens SET revoked_at = $p1 WHERE run_scope = $p0 AND revoked_at IS NULL", scope.ToString(), _time.GetUtcNow()));
+
+    private IssuedToken IssueToken(string principalId, string description, TimeSpan? lifetime, Identity.RunScope? scope)
     {
         if (lifetime is { } l && l <= TimeSpan.Zero) throw MlpException.Invalid($"A token lifetime must be positive; got {l}.");
         var now = _time.GetUtcNow();
         var secret = ApiTokens.NewSecret();
-        var info = new ApiTokenInfo(ApiTokens.NewId("tok_"), principalId, description, now, now + lifetime, null, null);
-        _db.Write(d => d.Exec("INSERT INTO tokens(id, principal_id, hash, description, created_at, expires_at) VALUES($p0, $p1, $p2, $p3, $p4, $p5)",
-            info.Id, principalId, ApiTokens.Hash(secret), description, now, info.ExpiresAt));
+        var info = new ApiTokenInfo(ApiTokens.NewId("tok_"), principalId, description, now, now + lifetime, null, null) { RunScope = scope };
+        _db.Write(d => d.Exec("INSERT INTO tokens(id, principal_id, hash, description, created_at, expires_at, run_scope) VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+            info.Id, principalId, ApiTokens.Hash(secret), description, now, info.ExpiresAt, scope?.ToString()));
         return new IssuedToken(info, secret);
     }
 
@@ -65,7 +78,7 @@ public sealed class IdentityStore
         var hash = ApiTokens.Hash(secret);
         var now = _time.GetUtcNow();
         var row = _db.Read(d => d.Query($"SELECT {TokenColumns}, hash FROM tokens WHERE hash = $p0",
-            r => (Token: MapToken(r), Hash: (byte[])r[7]), hash).FirstOrDefault());
+            r => (Token: MapToken(r), Hash: (byte[])r[8]), hash).FirstOrDefault());
         if (row.Token is null || !ApiTokens.Verify(secret, row.Hash) || !row.Token.IsActive(now)) return null;
         if (row.Token.LastUsedAt is not { } last || now - last >= LastUsedResolution)
             _db.WriteConcurrent(d => d.Exec("UPDATE tokens SET last_used_at = $p1 WHERE id = $p0", row.Token.Id, now));
@@ -99,5 +112,8 @@ public sealed class IdentityStore
         new(r.GetString(0), r.GetString(1), Enum.Parse<PrincipalKind>(r.GetString(2)), r.Time(3));
 
     private static ApiTokenInfo MapToken(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3), r.TimeOrNull(4), r.TimeOrNull(5), r.TimeOrNull(6));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.Time(3), r.TimeOrNull(4), r.TimeOrNull(5), r.TimeOrNull(6))
+        {
+            RunScope = r.IsDBNull(7) ? null : Identity.RunScope.Parse(r.GetString(7)),
+        };
 }

@@ -41,6 +41,10 @@ internal static class ServerPgSchema
           content_type mlp_text NOT NULL, body bytea NOT NULL, created_at bigint NOT NULL, PRIMARY KEY(token_id, request_id));
         CREATE INDEX request_log_created ON request_log(created_at);
         """,
+        // 3: run-scoped tokens (for step processes): the run they may write to, '/workspaces/W/runs/R'.
+        """
+        ALTER TABLE tokens ADD COLUMN run_scope mlp_text;
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a schema newer than this code.</summary>

@@ -36,6 +36,10 @@ internal static class ServerSchema
           content_type TEXT NOT NULL, body BLOB NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(token_id, request_id));
         CREATE INDEX request_log_created ON request_log(created_at);
         """,
+        // 3: run-scoped tokens (for step processes): the run they may write to, '/workspaces/W/runs/R'.
+        """
+        ALTER TABLE tokens ADD COLUMN run_scope TEXT;
+        """,
     ];
 
     /// <summary>Brings the store's schema up to date (either engine), or refuses one newer than this code.</summary>

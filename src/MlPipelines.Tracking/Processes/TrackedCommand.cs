@@ -31,10 +31,10 @@ public static class TrackedCommand
         var env = new Dictionary<string, string?>(request.Job.Environment)
         {
             ["MLP_RUN_ID"] = run.Id,
-            ["MLP_WORKSPACE"] = workspace.Info.Location,
             ["MLP_EXPERIMENT"] = run.Experiment,
             ["MLP_OUTPUT_DIR"] = request.OutputDirectory,
         };
+        foreach (var (k, v) in workspace.ProcessEnvironment(run.Id)) env[k] = v; // MLP_WORKSPACE (+ a run-scoped token when remote)
         if (run.Status == RunStatus.Queued) workspace.Runs.SetStatus(run.Id, RunStatus.Running);
         using var heartbeat = new Timer(_ => { try { workspace.Runs.Heartbeat(run.Id); } catch (Exception) { /* retried on next tick */ } },
             null, TimeSpan.Zero, request.HeartbeatInterval);

@@ -86,3 +86,9 @@ public sealed record SettingRequest(string Value);
 
 /// <summary>What <c>GET /api/v1/workspaces/NAME</c> says about a workspace's store.</summary>
 public sealed record WorkspaceDescription(string Name, string Kind, int SchemaVersion);
+
+/// <summary>How long a run-scoped token lives (default 72 hours, at most 720); it is revoked when the run ends.</summary>
+public sealed record RunTokenRequest(int? Hours = null);
+
+/// <summary>A run-scoped token: shown once.</summary>
+public sealed record RunTokenResult(string Secret, string TokenId, DateTimeOffset ExpiresAt);

@@ -97,6 +97,35 @@ public sealed class ServerFaultTests : IDisposable
         Assert.Contains("MLP_REMOTE_GIVE_UP_SECONDS", e.Message);
     }
 
+    [Fact]
+    public async Task RunSubmit_ClientKilled_RunReadsFailedLostOnTheServer()
+    {
+        using var server = ServerProcess.Start(_root);
+        await CreateWorkspace(server, "team");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mlp.dll"), "run", "submit", "--workspace", server.Url + "/workspaces/team", "--experiment", "lost", "--", "sleep", "120" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["MLP_TOKEN"] = server.AdminToken;
+        psi.Environment["MLP_CA_CERT"] = server.CaCert;
+        psi.Environment.Remove("MLP_WORKSPACE");
+        using var client = System.Diagnostics.Process.Start(psi)!;
+        using var ws = Open(server, TimeSpan.FromSeconds(30));
+        RunInfo? run = null;
+        for (var i = 0; i < 300 && run?.Status != RunStatus.Running; i++)
+        {
+            await Task.Delay(100);
+            run = ws.Runs.QueryRuns(new RunQuery { Experiment = "lost" }).FirstOrDefault();
+        }
+        Assert.Equal(RunStatus.Running, run?.Status);
+        client.Kill(); // SIGKILL of mlp only: no status is ever written by the client again
+        client.WaitForExit(10_000);
+        var deadline = DateTime.UtcNow.AddSeconds(25);
+        while (ws.Runs.GetRun(run!.Id).Status == RunStatus.Running && DateTime.UtcNow < deadline) await Task.Delay(500);
+        var lost = ws.Runs.GetRun(run.Id);
+        Assert.Equal(RunStatus.Failed, lost.Status);
+        Assert.Equal("lost", lost.StatusReason);
+    }
+
     private static RemoteWorkspace Open(ServerProcess server, TimeSpan giveUp) =>
         RemoteWorkspace.Open(new RemoteAddress(server.Url, "team"), new ServerLogin(server.Url, server.AdminToken, server.CaCert), new RemoteOptions { GiveUpAfter = giveUp });
 

@@ -39,11 +39,19 @@ public sealed class SharedWorkspaceCliTests : IDisposable
         var url = server.Url + "/workspaces/team";
 
         var project = Directory.CreateDirectory(Path.Combine(_root, "project")).FullName;
-        File.WriteAllText(Path.Combine(project, "train.sh"), "echo '##mlp[metric name=loss]0.25'\necho model > \"$MLP_OUTPUT_DIR/model.txt\"\n");
+        File.WriteAllText(Path.Combine(project, "train.sh"),
+            "echo '##mlp[metric name=loss]0.25'\necho model > \"$MLP_OUTPUT_DIR/model.txt\"\nprintf '%s' \"$MLP_TOKEN\" > \"$TOKEN_FILE\"\n");
         var submit = Mlp(null, project, "run", "submit", "--workspace", url, "--experiment", "churn", "--", "sh", "train.sh");
         Assert.True(submit.ExitCode == 0, submit.Stderr);
         Assert.Contains("Completed", submit.Stderr);
         Assert.False(Directory.Exists(Path.Combine(project, ".mlp")));
+        // The step process got a token of its own, scoped to its run and revoked when the run ended.
+        var stepToken = File.ReadAllText(Path.Combine(_root, "step-token"));
+        Assert.StartsWith("mlp_", stepToken);
+        Assert.NotEqual(server.AdminToken, stepToken);
+        var revoked = Mlp(stepToken, project, "run", "list", "--workspace", url);
+        Assert.Equal(2, revoked.ExitCode);
+        Assert.Contains("mlp login", revoked.Stderr);
 
         var runs = JsonDocument.Parse(Mlp(bob, project, "run", "list", "--workspace", url, "--format", "json").Stdout).RootElement;
         var run = Assert.Single(runs.EnumerateArray().ToList());
@@ -73,6 +81,7 @@ public sealed class SharedWorkspaceCliTests : IDisposable
         psi.Environment["XDG_CONFIG_HOME"] = Path.Combine(_root, "config");
         foreach (var v in new[] { "MLP_WORKSPACE", "MLP_SERVER", "MLP_CA_CERT", "MLP_TOKEN" }) psi.Environment.Remove(v);
         if (token is not null) psi.Environment["MLP_TOKEN"] = token;
+        psi.Environment["TOKEN_FILE"] = Path.Combine(_root, "step-token");
         using var p = Process.Start(psi)!;
         if (args[0] == "login") p.StandardInput.WriteLine(token);
         p.StandardInput.Close();
