@@ -89,7 +89,13 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
 
     private async Task Guarded(HttpContext context)
     {
-        try { await next(context); }
+        try
+        {
+            await next(context);
+            // The body binder answers an oversized body with a bare 413; give it the same JSON error as every other refusal.
+            if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+                await ErrorResponses.Write(context, 413, $"The request body is larger than the limit of {maxBody} bytes.");
+        }
         catch (Exception e) when (!context.Response.HasStarted && ErrorResponses.Explain(e, maxBody) is { } x)
         {
             await ErrorResponses.Write(context, x.Status, x.Message, x.Details);
