@@ -34,7 +34,7 @@ internal static class Scenarios
     public static IEnumerable<BenchResult> Query(string dir, BenchOptions o)
     {
         using var ws = LocalWorkspace.Init(dir);
-        var seedMs = Measure.Ms(() => Seed.Runs(ws, "bench", o.Runs));
+        var seedMs = Measure.Ms(() => Seed.Runs(ws.Database, "bench", o.Runs));
         yield return new BenchResult($"seed {o.Runs:N0} runs (bulk SQL, setup)", seedMs, "ms");
         var queries = new (string Label, RunQuery Query, double? Target)[]
         {

@@ -1,16 +1,17 @@
 using MlPipelines.Core.Hashing;
 using MlPipelines.Core.Registry;
 using MlPipelines.Workspace;
+using MlPipelines.Workspace.Sql;
 
 namespace MlPipelines.Bench.Store;
 
 /// <summary>Bulk data for the benchmarks, written with prepared statements in one transaction (setup, not measured).</summary>
 internal static class Seed
 {
-    public static void Runs(LocalWorkspace ws, string experiment, int count)
+    public static void Runs(StoreDb db, string experiment, int count)
     {
         var rnd = new Random(42);
-        ws.Database.Write(s =>
+        db.Write(s =>
         {
             s.Exec("INSERT INTO experiments(name, created_at) VALUES($p0, $p1)", experiment, DateTimeOffset.UtcNow);
             var expId = s.Long("SELECT id FROM experiments WHERE name = $p0", experiment)!.Value;
@@ -41,7 +42,7 @@ internal static class Seed
                 tag.ExecuteNonQuery();
             }
         });
-        ws.Database.Write(s => s.Exec("ANALYZE"));
+        db.Write(s => s.Exec("ANALYZE"));
     }
 
     public static void ModelVersions(LocalWorkspace ws, int versions)

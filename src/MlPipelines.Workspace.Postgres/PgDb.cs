@@ -31,6 +31,12 @@ internal sealed partial class PgDb : StoreDb
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             Schema = PgNames.FirstOfSearchPath(builder.ConnectionStringBuilder.SearchPath);
+            // Commits are acknowledged from PostgreSQL's WAL buffers, like the SQLite store's WAL with synchronous=NORMAL:
+            // a crash of mlp loses nothing, a crash of PostgreSQL or the OS may lose the last fraction of a second. An
+            // explicit synchronous_commit in Options wins (docs/postgresql.md).
+            var options = builder.ConnectionStringBuilder.Options ?? "";
+            if (!options.Contains("synchronous_commit", StringComparison.OrdinalIgnoreCase))
+                builder.ConnectionStringBuilder.Options = (options + " -c synchronous_commit=off").Trim();
             _source = builder.Build();
         }
         catch (ArgumentException e) { throw MlpException.Invalid($"Invalid PostgreSQL connection string: {e.Message}"); }

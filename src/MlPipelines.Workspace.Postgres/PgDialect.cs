@@ -6,6 +6,10 @@ namespace MlPipelines.Workspace.Postgres;
 /// <summary>PostgreSQL: LIKE/ILIKE and a spelled-out param order in run queries; key lists as JSON walked with <c>jsonb_array_elements</c>.</summary>
 internal sealed class PgDialect : SqlDialect
 {
+    /// <inheritdoc />
+    // PostgreSQL has no index hints; "+ 0" hides the index order from the planner (measured: 455 ms → see docs/benchmarks.md).
+    public override string MetricOrderKey(string column, bool indexOrder) => indexOrder ? column : $"({column} + 0)";
+
     public static readonly PgDialect Instance = new();
 
     // LIKE is case-sensitive and ILIKE not, as in the SQLite store; no escape character either.

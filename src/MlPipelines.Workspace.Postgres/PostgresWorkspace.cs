@@ -80,6 +80,9 @@ public sealed class PostgresWorkspace : IWorkspace
     /// <inheritdoc />
     public WorkspaceInfo Info { get; }
 
+    /// <summary>The store (for bulk seeding in benchmarks).</summary>
+    internal PgDb Database => _db;
+
     /// <inheritdoc />
     public IRunStore Runs { get; }
     /// <inheritdoc />

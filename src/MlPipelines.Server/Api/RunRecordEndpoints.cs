@@ -31,9 +31,8 @@ internal static class RunRecordEndpoints
                 if (body.Count > options.MaxPointsPerBatch) throw BatchTooLarge(body.Count, options.MaxPointsPerBatch);
                 var now = time.GetUtcNow();
                 var points = body.Columns?.ToPoints() ?? body.Points!.Select(p => new MetricPoint(p.Name, p.Value, p.Step, p.Timestamp ?? now)).ToList();
-                var runs = hosted.Open(workspace).Runs;
-                runs.GetRun(runId); // a Metrics Writer logs to existing runs only
-                runs.LogMetrics(runId, points);
+                // A Metrics Writer logs to existing runs only: the store refuses an unknown run with NotFound (404).
+                hosted.Open(workspace).Runs.LogMetrics(runId, points);
                 return new MetricBatchResult(runId, points.Count);
             })
             .Requires(A.MetricsWrite, ScopeSource.Workspace).WithSummary("Log a batch of metric points to an existing run");

@@ -14,7 +14,9 @@ public sealed class AccessStore
     private readonly ServerDb _db;
     private readonly TimeProvider _time;
 
-    internal AccessStore(ServerDb db, TimeProvider time) { _db = db; _time = time; }
+    private readonly AccessCache _cache;
+
+    internal AccessStore(ServerDb db, TimeProvider time, AccessCache cache) { _db = db; _time = time; _cache = cache; }
 
     /// <summary>Built-in roles then custom roles by name.</summary>
     public IReadOnlyList<RoleDefinition> ListRoles() =>
@@ -97,7 +99,7 @@ public sealed class AccessStore
 
     /// <summary>Evaluates an action for a principal at a scope.</summary>
     public AccessDecision Check(string principalId, string scope, string action) =>
-        AccessEvaluator.Evaluate(ListAssignments(principalId), FindRole, scope, action);
+        _cache.GetOrLoad($"acc:{principalId}\n{scope}\n{action}", () => AccessEvaluator.Evaluate(ListAssignments(principalId), FindRole, scope, action));
 
     private static RoleAssignment Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.Time(4));
 }

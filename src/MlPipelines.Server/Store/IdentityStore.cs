@@ -15,7 +15,9 @@ public sealed class IdentityStore
     private readonly ServerDb _db;
     private readonly TimeProvider _time;
 
-    internal IdentityStore(ServerDb db, TimeProvider time) { _db = db; _time = time; }
+    private readonly AccessCache _cache;
+
+    internal IdentityStore(ServerDb db, TimeProvider time, AccessCache cache) { _db = db; _time = time; _cache = cache; }
 
     /// <summary>Creates a principal; names are unique (case-insensitive) and 1–64 of letters, digits, '.', '-', '_', '@'.</summary>
     public Principal Create(string name, PrincipalKind kind)
@@ -77,13 +79,20 @@ public sealed class IdentityStore
         if (!ApiTokens.LooksLikeSecret(secret)) return null;
         var hash = ApiTokens.Hash(secret);
         var now = _time.GetUtcNow();
-        var row = _db.Read(d => d.Query($"SELECT {TokenColumns}, hash FROM tokens WHERE hash = $p0",
-            r => (Token: MapToken(r), Hash: (byte[])r[8]), hash).FirstOrDefault());
-        if (row.Token is null || !ApiTokens.Verify(secret, row.Hash) || !row.Token.IsActive(now)) return null;
-        if (row.Token.LastUsedAt is not { } last || now - last >= LastUsedResolution)
-            _db.WriteConcurrent(d => d.Exec("UPDATE tokens SET last_used_at = $p1 WHERE id = $p0", row.Token.Id, now));
-        var principal = Find(row.Token.PrincipalId);
-        return principal is null ? null : (principal, row.Token with { LastUsedAt = now });
+        var found = _cache.GetOrLoad("tok:" + Convert.ToHexString(hash), () =>
+        {
+            var row = _db.Read(d => d.Query($"SELECT {TokenColumns}, hash FROM tokens WHERE hash = $p0",
+                r => (Token: MapToken(r), Hash: (byte[])r[8]), hash).FirstOrDefault());
+            if (row.Token is null || !ApiTokens.Verify(secret, row.Hash)) return ((Principal, ApiTokenInfo)?)null;
+            return Find(row.Token.PrincipalId) is { } p ? (p, row.Token) : null;
+        });
+        if (found is not { } f || !f.Item2.IsActive(now)) return null;
+        if (f.Item2.LastUsedAt is not { } last || now - last >= LastUsedResolution)
+        {
+            _db.WriteConcurrent(d => d.Exec("UPDATE tokens SET last_used_at = $p1 WHERE id = $p0", f.Item2.Id, now));
+            _cache.Forget("tok:" + Convert.ToHexString(hash));
+        }
+        return (f.Item1, f.Item2 with { LastUsedAt = now });
     }
 
     /// <summary>Tokens of one principal, or of everyone when null; newest first.</summary>

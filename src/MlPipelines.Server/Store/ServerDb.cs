@@ -81,10 +81,22 @@ internal sealed class ServerDb : IDisposable
     public T Read<T>(Func<DbSession, T> read) => _db.Read(read);
 
     /// <summary>Runs a write in one transaction, one writer at a time; nested calls join it.</summary>
-    public T Write<T>(Func<DbSession, T> write) => _db.Write(write);
+    public T Write<T>(Func<DbSession, T> write)
+    {
+        try { return _db.Write(write); }
+        finally { Interlocked.Increment(ref _generation); }
+    }
+
+    /// <summary>
+    /// Bumped by every <see cref="Write{T}"/> (identities, tokens, roles, assignments, workspaces — not the audit, request
+    /// log or last-used writes): cached sign-ins and access decisions older than the current generation are not used.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    private long _generation;
 
     /// <summary>Runs a write with no result.</summary>
-    public void Write(Action<DbSession> write) => _db.Write(write);
+    public void Write(Action<DbSession> write) => Write(s => { write(s); return 0; });
 
     /// <summary>Runs an append or stamp that needs no turn with other writers (see <see cref="StoreDb.WriteConcurrent{T}"/>).</summary>
     public T WriteConcurrent<T>(Func<DbSession, T> write) => _db.WriteConcurrent(write);

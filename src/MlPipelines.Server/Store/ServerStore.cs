@@ -18,8 +18,9 @@ public sealed class ServerStore : IDisposable
         try { ServerSchema.Migrate(_db); }
         catch { _db.Dispose(); throw; }
         var clock = time ?? TimeProvider.System;
-        Identities = new IdentityStore(_db, clock);
-        Access = new AccessStore(_db, clock);
+        var cache = new AccessCache(_db, clock);
+        Identities = new IdentityStore(_db, clock, cache);
+        Access = new AccessStore(_db, clock, cache);
         Workspaces = new WorkspaceCatalog(_db, clock);
         Audit = new AuditLog(_db, clock);
         Requests = new RequestLog(_db, clock);

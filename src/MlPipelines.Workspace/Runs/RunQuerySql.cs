@@ -57,11 +57,12 @@ internal sealed class RunQuerySql
             var ranges = pushed.Select(c => $"o.value {Op(c.Op)} {P(c.Value.Number)}").ToList();
             var rest = OrderList(order.Skip(1));
             // Walking the index in order pays off unless a selective filter on other fields leaves few runs to sort.
-            var hint = others.Count == 0 || ranges.Count > 0 ? _dialect.MetricIndexHint : "";
+            var indexOrder = others.Count == 0 || ranges.Count > 0;
+            var hint = indexOrder ? _dialect.MetricIndexHint : "";
             var withMetric = new StringBuilder($"SELECT {RunRows.Columns} FROM latest_metrics o {hint}CROSS JOIN runs r CROSS JOIN experiments e ")
                 .Append($"WHERE o.name = {name} AND o.value IS NOT NULL AND r.key = o.run_key AND e.id = r.experiment_id")
                 .Append(string.Concat(ranges.Concat(scope).Concat(others).Select(w => " AND " + w)))
-                .Append($" ORDER BY o.value {(first.Descending ? "DESC" : "ASC")}{rest}, r.created_at DESC, r.key DESC LIMIT $p{_args.Count}")
+                .Append($" ORDER BY {_dialect.MetricOrderKey("o.value", indexOrder)} {(first.Descending ? "DESC" : "ASC")}{rest}, r.created_at DESC, r.key DESC LIMIT $p{_args.Count}")
                 .ToString();
             var firstArgs = new List<object?>(_args);
             if (pushed.Count > 0) return new RunQueryPlan([(withMetric, firstArgs)]); // runs without the metric cannot match the filter

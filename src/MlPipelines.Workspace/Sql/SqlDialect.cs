@@ -12,6 +12,13 @@ internal abstract class SqlDialect
     /// <summary>Placed after <c>FROM latest_metrics o</c> when the (name, value) index should drive the query; "" when the planner needs no hint.</summary>
     public virtual string MetricIndexHint => "";
 
+    /// <summary>
+    /// The ordering key of the metric that orders a query: the column itself, or (when <paramref name="indexOrder"/> is
+    /// false because a selective filter on other fields leaves few runs) a form the engine cannot walk an index for, so
+    /// it filters first and sorts the few rows instead of walking the whole index looking for a LIMIT's worth.
+    /// </summary>
+    public virtual string MetricOrderKey(string column, bool indexOrder) => column;
+
     /// <summary>A condition that never holds.</summary>
     public virtual string False => "FALSE";
 
