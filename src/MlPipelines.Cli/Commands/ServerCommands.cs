@@ -25,6 +25,7 @@ internal static class ServerCommands
         var oidcAudience = new Option<string?>("--oidc-audience") { Description = "The audience OpenID Connect tokens must name." };
         var oidcClaim = new Option<string>("--oidc-user-claim") { Description = "The token claim that names the identity.", DefaultValueFactory = _ => "preferred_username" };
         var oidcJwks = new Option<string?>("--oidc-jwks") { Description = "The issuer's signing keys as a JSON Web Key Set file (default: discovered from the issuer over HTTPS)." };
+        var datastoreRoots = new Option<string[]>("--datastore-root") { Description = "A server folder under which Data Scientists may add folder datastores (repeatable; none by default).", AllowMultipleArgumentsPerToken = false };
         var rateLimit = new Option<int>("--rate-limit") { Description = "Requests per second per API token (bursts of twice that; without a token: 10 per client address); more get 429 with Retry-After. 0 turns it off.", DefaultValueFactory = _ => 200 };
 
         var init = new Command("init", "Create the server store and print the one-time admin token (also done by the first 'mlp server').").With(store).Handle(ctx =>
@@ -37,7 +38,7 @@ internal static class ServerCommands
         });
 
         return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit). See docs/server.md.")
-            .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, oidcIssuer, oidcAudience, oidcClaim, oidcJwks, init)
+            .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, datastoreRoots, oidcIssuer, oidcAudience, oidcClaim, oidcJwks, init)
             .HandleAsync(async ctx =>
             {
                 var rate = ctx.Get(rateLimit);
@@ -45,6 +46,7 @@ internal static class ServerCommands
                 var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure)) with
                 {
                     RateLimitPerToken = rate,
+                    DatastoreRoots = DatastoreRoots(ctx.Get(datastoreRoots) ?? []),
                     Oidc = Oidc(ctx.Get(oidcIssuer), ctx.Get(oidcAudience), ctx.Get(oidcClaim), ctx.Get(oidcJwks)),
                 };
                 await using var host = await ServerHost.StartAsync(options, ctx.Cancellation);
@@ -62,6 +64,9 @@ internal static class ServerCommands
                 return 0;
             });
     }
+
+    private static IReadOnlyList<string> DatastoreRoots(string[] roots) => roots.Select(r =>
+        Directory.Exists(r) ? Path.GetFullPath(r) : throw Core.Errors.MlpException.Invalid($"--datastore-root '{r}' is not a folder on this server.")).ToList();
 
     private static Server.Identity.OidcOptions? Oidc(string? issuer, string? audience, string claim, string? jwks)
     {
