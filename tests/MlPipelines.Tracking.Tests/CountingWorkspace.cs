@@ -58,6 +58,7 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
         public RunInfo? FindRun(string runId) => inner.FindRun(runId);
         public IReadOnlyList<RunInfo> QueryRuns(RunQuery query) => inner.QueryRuns(query);
         public IReadOnlyList<Experiment> ListExperiments() => inner.ListExperiments();
+        public Experiment CreateExperiment(string name) => inner.CreateExperiment(name);
         public void SetStatus(string runId, RunStatus status, string? reason = null) => inner.SetStatus(runId, status, reason);
         public void Heartbeat(string runId) => inner.Heartbeat(runId);
         public void SetReusedFrom(string runId, string originalRunId) => inner.SetReusedFrom(runId, originalRunId);

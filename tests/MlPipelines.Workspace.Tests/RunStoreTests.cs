@@ -228,4 +228,47 @@ public abstract class RunStoreTests : IDisposable
         Assert.Equal(3, _ws.Runs.QueryRuns(new RunQuery { Experiment = "p" }).Count);
         Assert.Equal([c2, c1], _ws.Runs.QueryRuns(new RunQuery { ParentRunId = parent }).Select(r => r.Id));
     }
+
+    [WorkspaceFact]
+    public void CreateExperiment_NewName_ListedWithStableIdAndNoRuns()
+    {
+        var created = _ws.Runs.CreateExperiment("empty");
+        Assert.Equal(("empty", 0), (created.Name, created.RunCount));
+        Assert.True(created.Id > 0);
+        _ws.Runs.CreateRun(new NewRun("other"));
+        var listed = _ws.Runs.ListExperiments();
+        Assert.Equal(created.Id, listed.Single(e => e.Name == "empty").Id);
+        Assert.NotEqual(created.Id, listed.Single(e => e.Name == "other").Id);
+        Assert.Equal(created.Id, _ws.Runs.ListExperiments().Single(e => e.Name == "empty").Id);
+    }
+
+    [WorkspaceFact]
+    public void CreateExperiment_ExistingName_ThrowsConflictQuotingIt()
+    {
+        _ws.Runs.CreateRun(new NewRun("taken"));
+        var e = Assert.Throws<MlpException>(() => _ws.Runs.CreateExperiment("taken"));
+        Assert.Equal(ErrorKind.Conflict, e.Kind);
+        Assert.Contains("'taken'", e.Message);
+        Assert.Equal(ErrorKind.InvalidInput, Assert.Throws<MlpException>(() => _ws.Runs.CreateExperiment("a b")).Kind);
+    }
+
+    [WorkspaceFact]
+    public void GetRun_UnwatchedKindWithoutHeartbeat_StaysRunning()
+    {
+        using var ws = _backend.Open(new LocalWorkspaceOptions { HeartbeatTimeout = TimeSpan.FromMilliseconds(100) });
+        var id = ws.Runs.CreateRun(new NewRun("e", Kind: RunHeartbeat.UnwatchedKind) { Status = RunStatus.Running }).Id;
+        Thread.Sleep(300);
+        Assert.Equal(RunStatus.Running, ws.Runs.GetRun(id).Status);
+        Assert.Equal([id], ws.Runs.QueryRuns(new RunQuery { Filter = "attributes.status = 'Running'" }).Select(r => r.Id));
+    }
+
+    [WorkspaceFact]
+    public void GetRun_LatestPoints_CarryStepAndTime()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
+        _ws.Runs.LogMetrics(id, [new("loss", 0.5, 1, at), new("loss", 0.25, 7, at.AddSeconds(1)), new("loss", 0.9, 3, at.AddSeconds(2))]);
+        var latest = _ws.Runs.GetRun(id).LatestPoints["loss"];
+        Assert.Equal((0.25, 7L, at.AddSeconds(1)), (latest.Value, latest.Step, latest.Timestamp));
+    }
 }

@@ -13,6 +13,8 @@ public interface IRunStore
     IReadOnlyList<RunInfo> QueryRuns(RunQuery query);
     /// <summary>All experiments.</summary>
     IReadOnlyList<Experiment> ListExperiments();
+    /// <summary>Creates an experiment without runs; Conflict when one of that name exists.</summary>
+    Experiment CreateExperiment(string name);
 
     /// <summary>Sets the status; Running sets start time, terminal statuses set end time. Refuses to leave a terminal status.</summary>
     void SetStatus(string runId, RunStatus status, string? reason = null);

@@ -12,4 +12,10 @@ public static class RunHeartbeat
 
     /// <summary>A Running run whose last heartbeat is older than this reads as Failed with reason 'lost' (four missed beats).</summary>
     public static TimeSpan LostAfter { get; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>
+    /// The kind of runs whose clients send no heartbeat (runs created through the MLflow API): such a run is never
+    /// read as lost; it stays Running until its client ends it, as in MLflow.
+    /// </summary>
+    public const string UnwatchedKind = "mlflow";
 }

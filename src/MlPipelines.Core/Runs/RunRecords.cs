@@ -1,7 +1,11 @@
 namespace MlPipelines.Core.Runs;
 
 /// <summary>A named group of runs.</summary>
-public sealed record Experiment(string Name, DateTimeOffset CreatedAt, int RunCount, DateTimeOffset? LastRunAt);
+public sealed record Experiment(string Name, DateTimeOffset CreatedAt, int RunCount, DateTimeOffset? LastRunAt)
+{
+    /// <summary>The experiment's stable numeric id in its workspace (never reused, unchanged by anything else); 0 when unknown.</summary>
+    public long Id { get; init; }
+}
 
 /// <summary>What is needed to create a run.</summary>
 public sealed record NewRun(string Experiment, string? DisplayName = null, string? ParentRunId = null, string? Kind = null)
@@ -51,6 +55,8 @@ public sealed record RunInfo
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     /// <summary>Latest value of every metric.</summary>
     public IReadOnlyDictionary<string, double> LatestMetrics { get; init; } = new Dictionary<string, double>();
+    /// <summary>Latest point of every metric (value, step and time), for clients that show when it was logged.</summary>
+    public IReadOnlyDictionary<string, MetricPoint> LatestPoints { get; init; } = new Dictionary<string, MetricPoint>();
 }
 
 /// <summary>One metric point. Values may be NaN or ±Infinity.</summary>

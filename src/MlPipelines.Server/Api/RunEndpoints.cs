@@ -18,6 +18,12 @@ internal static class RunEndpoints
         var ws = api.MapGroup("/workspaces/{workspace}");
         ws.MapGet("/experiments", (string workspace, HostedWorkspaces hosted) => hosted.Open(workspace).Runs.ListExperiments())
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Experiments with run counts");
+        ws.MapPost("/experiments", (string workspace, CreateExperimentRequest body, HostedWorkspaces hosted) =>
+            {
+                var experiment = hosted.Open(workspace).Runs.CreateExperiment(body.Name);
+                return Results.Created($"/api/v1/workspaces/{workspace}/experiments", experiment);
+            })
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create an experiment without runs (Conflict when the name exists)");
         ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, HostedWorkspaces hosted) =>
                 hosted.Open(workspace).Runs.QueryRuns(new RunQuery { Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max) }))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by)");

@@ -5,6 +5,9 @@ namespace MlPipelines.Workspace.Remote.Http;
 // The request and answer bodies of the workspace API that are not Core records themselves. The server binds the
 // same types, so client and server cannot drift apart.
 
+/// <summary>Body of <c>POST …/experiments</c>.</summary>
+public sealed record CreateExperimentRequest(string Name);
+
 /// <summary>A run status change.</summary>
 public sealed record StatusRequest(RunStatus Status, string? Reason = null);
 

@@ -17,6 +17,8 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
 
     public IReadOnlyList<Experiment> ListExperiments() => http.Get<List<Experiment>>(paths.Of("experiments"));
 
+    public Experiment CreateExperiment(string name) => http.Write<Experiment>(HttpMethod.Post, paths.Of("experiments"), new CreateExperimentRequest(name));
+
     public void SetStatus(string runId, RunStatus status, string? reason = null) =>
         http.Write(HttpMethod.Put, paths.Run(runId, "status"), new StatusRequest(status, reason));
 

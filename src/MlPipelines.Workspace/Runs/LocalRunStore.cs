@@ -60,9 +60,17 @@ internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions op
 
     public IReadOnlyList<Experiment> ListExperiments() => db.Read(s => s.Query("""
         SELECT e.name, e.created_at, (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id),
-               (SELECT MAX(created_at) FROM runs r WHERE r.experiment_id = e.id)
+               (SELECT MAX(created_at) FROM runs r WHERE r.experiment_id = e.id), e.id
         FROM experiments e ORDER BY e.name
-        """, r => new Experiment(r.GetString(0), r.Time(1), r.GetInt32(2), r.TimeOrNull(3))));
+        """, r => new Experiment(r.GetString(0), r.Time(1), r.GetInt32(2), r.TimeOrNull(3)) { Id = r.GetInt64(4) }));
+
+    public Experiment CreateExperiment(string name)
+    {
+        Names.Validate("experiment", name);
+        var created = db.Write(s => s.Exec("INSERT INTO experiments(name, created_at) VALUES($p0, $p1) ON CONFLICT(name) DO NOTHING", name, Now));
+        if (created == 0) throw MlpException.Conflict($"An experiment named '{name}' already exists.");
+        return ListExperiments().First(e => e.Name == name);
+    }
 
     public void SetStatus(string runId, RunStatus status, string? reason = null) => db.Write(s =>
     {

@@ -120,7 +120,7 @@ internal sealed class RunQuerySql
     };
 
     private string IsLost() =>
-        $"(r.status = {(int)RunStatus.Running} AND COALESCE(r.heartbeat_at, r.started_at, r.created_at) < {P(_lostBeforeMs)})";
+        $"(r.status = {(int)RunStatus.Running} AND (r.kind IS NULL OR r.kind <> {P(RunHeartbeat.UnwatchedKind)}) AND COALESCE(r.heartbeat_at, r.started_at, r.created_at) < {P(_lostBeforeMs)})";
 
     // A lost run ended at its last heartbeat (as RunRows.Map reports it), so its duration stops growing.
     private string EffectiveEnd() => $"(CASE WHEN {IsLost()} THEN COALESCE(r.heartbeat_at, r.started_at) ELSE r.ended_at END)";

@@ -23,7 +23,7 @@ internal static class RunRows
         var started = r.TimeOrNull(9);
         var ended = r.TimeOrNull(10);
         var heartbeat = r.TimeOrNull(11);
-        if (status == RunStatus.Running && (heartbeat ?? started ?? r.Time(8)) < now - heartbeatTimeout)
+        if (status == RunStatus.Running && r.StrOrNull(6) != RunHeartbeat.UnwatchedKind && (heartbeat ?? started ?? r.Time(8)) < now - heartbeatTimeout)
         {
             status = RunStatus.Failed;
             reason = "lost";
@@ -59,17 +59,21 @@ internal static class RunRows
         var tags = Group(s.Query($"SELECT c.run_key, c.name, c.value {s.Dialect.RunKeysFrom("tags")}",
             r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), keys));
         var metrics = new Dictionary<long, Dictionary<string, double>>();
-        foreach (var (key, name, value) in s.Query($"SELECT c.run_key, c.name, c.value, c.special {s.Dialect.RunKeysFrom("latest_metrics")}",
-                     r => (r.GetInt64(0), r.GetString(1), MetricValues.Decode(r.IsDBNull(2) ? null : r.GetDouble(2), r.GetInt64(3))), keys))
+        var points = new Dictionary<long, Dictionary<string, MetricPoint>>();
+        foreach (var (key, name, value, step, ts) in s.Query($"SELECT c.run_key, c.name, c.value, c.special, c.step, c.ts {s.Dialect.RunKeysFrom("latest_metrics")}",
+                     r => (r.GetInt64(0), r.GetString(1), MetricValues.Decode(r.IsDBNull(2) ? null : r.GetDouble(2), r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5)), keys))
         {
             if (!metrics.TryGetValue(key, out var d)) metrics[key] = d = new Dictionary<string, double>(StringComparer.Ordinal);
             d[name] = value;
+            if (!points.TryGetValue(key, out var p)) points[key] = p = new Dictionary<string, MetricPoint>(StringComparer.Ordinal);
+            p[name] = new MetricPoint(name, value, step, DateTimeOffset.FromUnixTimeMilliseconds(ts));
         }
         return rows.Select(r => r.Info with
         {
             Params = pars.GetValueOrDefault(r.Key) ?? new Dictionary<string, string>(),
             Tags = tags.GetValueOrDefault(r.Key) ?? new Dictionary<string, string>(),
             LatestMetrics = metrics.GetValueOrDefault(r.Key) ?? new Dictionary<string, double>(),
+            LatestPoints = points.GetValueOrDefault(r.Key) ?? new Dictionary<string, MetricPoint>(),
         }).ToList();
     }
 

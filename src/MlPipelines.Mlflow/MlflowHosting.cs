@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using MlPipelines.Core.Workspaces;
+
+namespace MlPipelines.Mlflow;
+
+/// <summary>
+/// What the host gives the MLflow API: the workspace a request addresses, and how an endpoint declares the action it
+/// needs. The API knows neither the server's access checks nor its workspace catalogue; the server passes both in.
+/// </summary>
+/// <param name="Workspace">The open workspace of a request (e.g. from its <c>{workspace}</c> route value); throws NotFound for an unknown one.</param>
+/// <param name="Declare">Declares on an endpoint the action (one of <see cref="MlflowActions"/>) that the host checks before the handler runs.</param>
+/// <param name="Denial">Whether the caller of a request may do a further action: null when allowed, else the message naming the action
+/// (for calls whose needs depend on their content, e.g. log-batch with params).</param>
+public sealed record MlflowHosting(
+    Func<HttpContext, IWorkspace> Workspace,
+    Func<RouteHandlerBuilder, string, RouteHandlerBuilder> Declare,
+    Func<HttpContext, string, string?> Denial);

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace MlPipelines.Mlflow.Protocol;
+
+/// <summary>
+/// The fields of one MLflow request: the JSON body of a POST, or the query parameters of a GET (repeated parameters
+/// become a list), read with MLflow's conventions (int64 as a number or a string, doubles also as "NaN"/"Infinity",
+/// unknown fields ignored).
+/// </summary>
+public sealed class MlflowRequest
+{
+    private readonly MlflowFields _fields;
+
+    private MlflowRequest(MlflowFields fields, long bodyBytes)
+    {
+        _fields = fields;
+        BodyBytes = bodyBytes;
+    }
+
+    /// <summary>Size of the request body in bytes (0 for a GET).</summary>
+    public long BodyBytes { get; }
+
+    /// <summary>The top-level fields.</summary>
+    public MlflowFields Fields => _fields;
+
+    /// <summary>Reads the request: the query for GET, else the JSON body (an empty body is <c>{}</c>).</summary>
+    public static async Task<MlflowRequest> ReadAsync(HttpContext context)
+    {
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            var obj = new JsonObject();
+            foreach (var (key, values) in context.Request.Query)
+                obj[key] = values.Count == 1 ? JsonValue.Create(values[0]) : new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+            return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(obj)), 0);
+        }
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length == 0) return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(new JsonObject())), 0);
+        JsonElement root;
+        try { root = JsonDocument.Parse(buffer.ToArray()).RootElement; }
+        catch (JsonException e) { throw MlflowException.Invalid($"Malformed JSON request body: {e.Message.Split(" Path:")[0]}"); }
+        if (root.ValueKind != JsonValueKind.Object) throw MlflowException.Invalid($"The request body must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}.");
+        return new MlflowRequest(new MlflowFields(root), buffer.Length);
+    }
+
+    /// <summary>Asks the host whether the caller may also do an action (null = yes, else why not).</summary>
+    internal Func<string, string?> Denial { get; set; } = _ => null;
+
+    /// <summary>Requires a further action for this call (e.g. log-batch with params needs runs/write besides metrics/write); PERMISSION_DENIED otherwise.</summary>
+    public void Demand(string action)
+    {
+        if (Denial(action) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
+    }
+
+    /// <summary>The run id from <c>run_id</c>, or the legacy <c>run_uuid</c>; required.</summary>
+    public string RunId() => _fields.String("run_id") ?? _fields.String("run_uuid") ?? throw MlflowFields.Missing("run_id");
+}
+
+/// <summary>The fields of one JSON object of an MLflow request.</summary>
+public sealed class MlflowFields(JsonElement obj)
+{
+    /// <summary>True when the field is present and not null.</summary>
+    public bool Has(string name) => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    /// <summary>A string field (numbers and booleans are given as written), or null.</summary>
+    public string? String(string name) => !obj.TryGetProperty(name, out var v) ? null : v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString(),
+        JsonValueKind.Null => null,
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+        _ => throw Bad(name, v, "a string"),
+    };
+
+    /// <summary>A required string field.</summary>
+    public string RequiredString(string name) => String(name) is { Length: > 0 } s ? s : throw Missing(name);
+
+    /// <summary>An int64 field written as a number or a string, or null.</summary>
+    public long? Long(string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
+        if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)) return n;
+        throw Bad(name, v, "an int64 (a whole number, or a string holding one)");
+    }
+
+    /// <summary>A double field written as a number, a numeric string, or "NaN", "Infinity", "-Infinity"; or null.</summary>
+    public double? Double(string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.Number) return v.GetDouble();
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            var s = v.GetString();
+            if (s is "NaN" or "nan") return double.NaN;
+            if (s is "Infinity" or "inf") return double.PositiveInfinity;
+            if (s is "-Infinity" or "-inf") return double.NegativeInfinity;
+            if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
+        }
+        throw Bad(name, v, "a double (a number, or \"NaN\", \"Infinity\", \"-Infinity\")");
+    }
+
+    /// <summary>A repeated string field (a list, or one value), empty when absent.</summary>
+    public IReadOnlyList<string> Strings(string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
+        if (v.ValueKind != JsonValueKind.Array) return [String(name)!];
+        return v.EnumerateArray().Select(e => e.ValueKind switch
+        {
+            JsonValueKind.String => e.GetString()!,
+            JsonValueKind.Number => e.GetRawText(),
+            _ => throw Bad(name, e, "a list of strings"),
+        }).ToList();
+    }
+
+    /// <summary>A repeated message field (a list of objects), empty when absent.</summary>
+    public IReadOnlyList<MlflowFields> Objects(string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object))
+            throw Bad(name, v, "a list of objects");
+        return v.EnumerateArray().Select(e => new MlflowFields(e)).ToList();
+    }
+
+    internal static MlflowException Missing(string name) =>
+        MlflowException.Invalid($"Missing value for required parameter '{name}'. See the API docs for more information about request parameters.");
+
+    private static MlflowException Bad(string name, JsonElement v, string expected)
+    {
+        var text = v.GetRawText();
+        return MlflowException.Invalid($"Invalid value {(text.Length > 100 ? text[..100] + "…" : text)} for parameter '{name}' supplied: expected {expected}.");
+    }
+}

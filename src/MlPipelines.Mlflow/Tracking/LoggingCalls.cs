@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Http;
+using MlPipelines.Core.Runs;
+using MlPipelines.Core.Workspaces;
+using MlPipelines.Mlflow.Protocol;
+
+namespace MlPipelines.Mlflow.Tracking;
+
+/// <summary>
+/// <c>runs/log-metric</c>, <c>log-parameter</c>, <c>set-tag</c> and <c>log-batch</c>, with MLflow's limits and error
+/// texts. Everything goes through the workspace's run store, the one recorder of params, tags and metrics.
+/// </summary>
+public static class LoggingCalls
+{
+    /// <summary>Most metrics in one log-batch.</summary>
+    public const int MaxMetricsPerBatch = 1000;
+    /// <summary>Most params, and most tags, in one log-batch.</summary>
+    public const int MaxParamsTagsPerBatch = 100;
+    /// <summary>Most metrics, params and tags together in one log-batch.</summary>
+    public const int MaxEntitiesPerBatch = 1000;
+    /// <summary>Largest log-batch request body in bytes.</summary>
+    public const int MaxBatchRequestBytes = 1_000_000;
+    /// <summary>Longest param value.</summary>
+    public const int MaxParamValueLength = 6000;
+    /// <summary>Longest tag value.</summary>
+    public const int MaxTagValueLength = 5000;
+    /// <summary>Longest metric, param or tag key.</summary>
+    public const int MaxKeyLength = 250;
+
+    /// <summary><c>{run_id, key, value, timestamp, step}</c> → <c>{}</c>.</summary>
+    public static IResult LogMetric(MlflowRequest request, IWorkspace workspace)
+    {
+        var point = Metric(request.Fields);
+        workspace.Runs.LogMetrics(request.RunId(), [point]);
+        return MlflowJsonResult.Empty;
+    }
+
+    /// <summary><c>{run_id, key, value}</c> → <c>{}</c>; a param is set once (a different value is INVALID_PARAMETER_VALUE).</summary>
+    public static IResult LogParameter(MlflowRequest request, IWorkspace workspace)
+    {
+        var f = request.Fields;
+        var (key, value) = (Key(f, "Param"), Value(f, "Param", MaxParamValueLength));
+        workspace.Runs.LogParams(request.RunId(), new Dictionary<string, string> { [key] = value });
+        return MlflowJsonResult.Empty;
+    }
+
+    /// <summary><c>{run_id, key, value}</c> → <c>{}</c>; tags may be overwritten.</summary>
+    public static IResult SetTag(MlflowRequest request, IWorkspace workspace)
+    {
+        var f = request.Fields;
+        var (key, value) = (Key(f, "Tag"), Value(f, "Tag", MaxTagValueLength));
+        workspace.Runs.SetTags(request.RunId(), new Dictionary<string, string> { [key] = value });
+        return MlflowJsonResult.Empty;
+    }
+
+    /// <summary>
+    /// <c>{run_id, metrics, params, tags}</c> → <c>{}</c>. Checked as MLflow checks it, in its order: body size, then
+    /// counts, then each entity, then duplicate param keys; then params, metrics and tags are written.
+    /// </summary>
+    public static IResult LogBatch(MlflowRequest request, IWorkspace workspace)
+    {
+        if (request.BodyBytes > MaxBatchRequestBytes)
+            throw MlflowException.Invalid($"Batched logging API requests must be at most {MaxBatchRequestBytes} bytes, got a request of size {request.BodyBytes}.");
+        var f = request.Fields;
+        var runId = request.RunId();
+        var metrics = f.Objects("metrics");
+        var @params = f.Objects("params");
+        var tags = f.Objects("tags");
+        Limit("metrics", MaxMetricsPerBatch, metrics.Count);
+        Limit("params", MaxParamsTagsPerBatch, @params.Count);
+        Limit("tags", MaxParamsTagsPerBatch, tags.Count);
+        Limit("metrics, params, and tags", MaxEntitiesPerBatch, metrics.Count + @params.Count + tags.Count);
+        if (@params.Count > 0 || tags.Count > 0) request.Demand(MlflowActions.RunsWrite); // the endpoint itself needs metrics/write
+        var points = metrics.Select(Metric).ToList();
+        var paramValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        var duplicates = new List<string>();
+        foreach (var p in @params)
+        {
+            var key = Key(p, "Param");
+            if (!paramValues.TryAdd(key, Value(p, "Param", MaxParamValueLength))) duplicates.Add(key);
+        }
+        var tagValues = Tags(tags);
+        if (duplicates.Count > 0)
+            throw MlflowException.Invalid($"Duplicate parameter keys have been submitted: [{string.Join(", ", duplicates.Select(d => $"'{d}'"))}]. Please ensure the request contains only one param value per param key.");
+        workspace.Runs.GetRun(runId); // RESOURCE_DOES_NOT_EXIST before anything is written
+        if (paramValues.Count > 0) workspace.Runs.LogParams(runId, paramValues);
+        if (points.Count > 0) workspace.Runs.LogMetrics(runId, points);
+        if (tagValues.Count > 0) workspace.Runs.SetTags(runId, tagValues);
+        return MlflowJsonResult.Empty;
+    }
+
+    /// <summary>The key/value tag objects of a request (later keys win, as when set one by one).</summary>
+    public static Dictionary<string, string> Tags(IReadOnlyList<MlflowFields> tags)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in tags) values[Key(t, "Tag")] = Value(t, "Tag", MaxTagValueLength);
+        return values;
+    }
+
+    private static MetricPoint Metric(MlflowFields m)
+    {
+        var key = Key(m, "Metric");
+        var value = m.Double("value") ?? throw MlflowException.Invalid($"Got invalid value None for metric '{key}'. Please specify value as a valid double (64-bit floating point)");
+        var timestamp = m.Long("timestamp") ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (timestamp < 0)
+            throw MlflowException.Invalid($"Got invalid timestamp {timestamp} for metric '{key}' (value={value}). Timestamp must be a nonnegative long (64-bit integer) ");
+        return new MetricPoint(key, value, m.Long("step") ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(timestamp));
+    }
+
+    private static string Key(MlflowFields f, string entity)
+    {
+        var key = f.String("key");
+        if (string.IsNullOrEmpty(key)) throw MlflowException.Invalid($"{entity} name cannot be None. A key name must be provided.");
+        if (key.Length > MaxKeyLength) throw MlflowException.Invalid($"{entity} key '{key[..250]}' had length {key.Length}, which exceeded length limit of {MaxKeyLength}");
+        return key;
+    }
+
+    private static string Value(MlflowFields f, string entity, int limit)
+    {
+        var value = f.String("value") ?? "";
+        if (value.Length > limit) throw MlflowException.Invalid($"{entity} value '{value[..250]}' had length {value.Length}, which exceeded length limit of {limit}");
+        return value;
+    }
+
+    private static void Limit(string entity, int limit, int count)
+    {
+        if (count > limit)
+            throw MlflowException.Invalid($"A batch logging request can contain at most {limit} {entity}. Got {count} {entity}. Please split up {entity} across multiple requests and try again.");
+    }
+}
