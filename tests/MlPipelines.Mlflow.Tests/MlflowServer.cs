@@ -36,6 +36,9 @@ public abstract class MlflowServer : IAsyncDisposable
         finally { _gate.Release(); }
     }
 
+    /// <summary>The server's dev certificate (for clients outside this process).</summary>
+    public string CaCert => Path.Combine(ServerOptions.Create(Store(_dir), _dir.Combine("files"), "127.0.0.1:0", null, null, true, false).ServerDirectory, DevCertificate.CertFile);
+
     /// <summary>A client of the server (not of a workspace) with <paramref name="token"/>.</summary>
     public async Task<HttpClient> ServerClientAsync(string? token)
     {
