@@ -36,6 +36,9 @@ public static class MlflowApi
         ("GET", "metrics/get-history", A.MetricsRead),
     ];
 
+    // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/log-batch", "metrics/get-history"];
+
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
         ["POST experiments/create"] = ExperimentCalls.Create,
@@ -65,6 +68,7 @@ public static class MlflowApi
                 var handler = Handlers[$"{method} {path}"];
                 var endpoint = workspaceGroup.MapMethods(prefix + path, [method], (Func<HttpContext, Task<IResult>>)(c => Invoke(c, hosting, handler)));
                 endpoint = hosting.Declare(endpoint, action).WithSummary($"MLflow {method} {path}").WithTags("MLflow");
+                if (RunInBody.Contains(path)) endpoint.WithMetadata(new MlflowRunInBody());
                 if (!documented) endpoint.ExcludeFromDescription();
             }
             hosting.Declare(workspaceGroup.MapMethods(prefix + "{**rest}", ["GET", "POST", "PATCH", "DELETE", "PUT"], (Func<HttpContext, IResult>)NotFound), A.WorkspaceRead)
@@ -79,6 +83,7 @@ public static class MlflowApi
             var workspace = hosting.Workspace(context);
             var request = await MlflowRequest.ReadAsync(context);
             request.Denial = action => hosting.Denial(context, action);
+            request.RunDenial = runId => hosting.RunDenial(context, runId);
             return handler(request, workspace);
         }
         catch (MlflowException e) { return MlflowJsonResult.Error(e); }

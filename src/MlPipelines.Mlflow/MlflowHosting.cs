@@ -12,7 +12,15 @@ namespace MlPipelines.Mlflow;
 /// <param name="Declare">Declares on an endpoint the action (one of <see cref="MlflowActions"/>) that the host checks before the handler runs.</param>
 /// <param name="Denial">Whether the caller of a request may do a further action: null when allowed, else the message naming the action
 /// (for calls whose needs depend on their content, e.g. log-batch with params).</param>
+/// <param name="RunDenial">Why the caller may not touch a run named in the body (a run-scoped token naming another run), or null.</param>
 public sealed record MlflowHosting(
     Func<HttpContext, IWorkspace> Workspace,
     Func<RouteHandlerBuilder, string, RouteHandlerBuilder> Declare,
-    Func<HttpContext, string, string?> Denial);
+    Func<HttpContext, string, string?> Denial,
+    Func<HttpContext, string, string?> RunDenial);
+
+/// <summary>
+/// Endpoint metadata: an MLflow call that names its run in the body (<c>run_id</c>), not in the route. The server lets a
+/// run-scoped token reach it and <see cref="MlflowHosting.RunDenial"/> checks the run when the handler reads it.
+/// </summary>
+public sealed record MlflowRunInBody;

@@ -107,8 +107,13 @@ public sealed class RemoteWorkspace : IWorkspace
     public IReadOnlyDictionary<string, string> ProcessEnvironment(string runId)
     {
         var token = _http.Write<RunTokenResult>(HttpMethod.Post, _paths.Run(runId, "token"), new RunTokenRequest());
-        var env = new Dictionary<string, string> { ["MLP_WORKSPACE"] = Address.ToString(), ["MLP_TOKEN"] = token.Secret };
-        if (_login.CaCert is { } ca) env["MLP_CA_CERT"] = Path.GetFullPath(ca);
+        var env = new Dictionary<string, string>
+        {
+            ["MLP_WORKSPACE"] = Address.ToString(), ["MLP_TOKEN"] = token.Secret,
+            // MLflow clients in the step log into the same run through the server's MLflow API.
+            ["MLFLOW_TRACKING_URI"] = Address.ToString(), ["MLFLOW_TRACKING_TOKEN"] = token.Secret, ["MLFLOW_RUN_ID"] = runId,
+        };
+        if (_login.CaCert is { } ca) env["MLP_CA_CERT"] = env["MLFLOW_TRACKING_SERVER_CERT_PATH"] = Path.GetFullPath(ca);
         return env;
     }
 

@@ -48,6 +48,29 @@ public class RunScopedTokenTests
     }
 
     [Fact]
+    public async Task RunToken_MlflowCalls_ItsRunOnly()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var admin = server.Client(server.AdminToken);
+        await admin.Post("/api/v1/workspaces", new { name = "team" });
+        var run = (await (await admin.Post("/api/v1/workspaces/team/runs", new { experiment = "e", status = "Running" })).Json()).GetProperty("id").GetString();
+        var other = (await (await admin.Post("/api/v1/workspaces/team/runs", new { experiment = "e", status = "Running" })).Json()).GetProperty("id").GetString();
+        var secret = (await (await admin.Post($"/api/v1/workspaces/team/runs/{run}/token", new { })).Json()).GetProperty("secret").GetString();
+        using var step = server.Client(secret);
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var own = await step.Post("/workspaces/team/api/2.0/mlflow/runs/log-metric", new { run_id = run, key = "loss", value = 0.5, timestamp = ts, step = 1 });
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var foreign = await step.Post("/workspaces/team/api/2.0/mlflow/runs/log-metric", new { run_id = other, key = "loss", value = 0.5, timestamp = ts, step = 1 });
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Contains("scoped to run", await foreign.Content.ReadAsStringAsync());
+        var create = await step.Post("/workspaces/team/api/2.0/mlflow/runs/create", new { experiment_id = "0" });
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        Assert.Single((await (await admin.GetAsync($"/api/v1/workspaces/team/runs/{run}/metrics")).Json()).EnumerateArray());
+        Assert.Empty((await (await admin.GetAsync($"/api/v1/workspaces/team/runs/{other}/metrics")).Json()).EnumerateArray());
+    }
+
+    [Fact]
     public async Task RunToken_ReaderCannotGetOne()
     {
         await using var server = await RunningServer.StartAsync();

@@ -56,7 +56,15 @@ public sealed class MlflowRequest
     }
 
     /// <summary>The run id from <c>run_id</c>, or the legacy <c>run_uuid</c>; required.</summary>
-    public string RunId() => _fields.String("run_id") ?? _fields.String("run_uuid") ?? throw MlflowFields.Missing("run_id");
+    public string RunId()
+    {
+        var id = _fields.String("run_id") ?? _fields.String("run_uuid") ?? throw MlflowFields.Missing("run_id");
+        if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
+        return id;
+    }
+
+    /// <summary>Why the caller may not touch run <c>id</c> (a run-scoped token naming another run), or null.</summary>
+    internal Func<string, string?> RunDenial { get; set; } = _ => null;
 }
 
 /// <summary>The fields of one JSON object of an MLflow request.</summary>

@@ -41,7 +41,8 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
         var who = auth.Principal.Name;
 
         var action = required?.Action ?? authOnly!.AuditAs;
-        if (auth.RunScope is { } runScope && runScope.Refusal(action, context.Request.RouteValues["workspace"] as string, context.Request.RouteValues["runId"] as string) is { } outside)
+        if (auth.RunScope is { } runScope && runScope.Refusal(action, context.Request.RouteValues["workspace"] as string, context.Request.RouteValues["runId"] as string,
+                runInBody: endpoint.Metadata.GetMetadata<Mlflow.MlflowRunInBody>() is not null) is { } outside)
         {
             store.Audit.Record(who, action, target, AuditOutcome.Denied, outside, context.TraceIdentifier);
             await ErrorResponses.Write(context, 403, $"'{who}': {outside}.");

@@ -20,13 +20,14 @@ public sealed record RunScope(string Workspace, string RunId)
     /// <param name="action">The endpoint's action.</param>
     /// <param name="workspace">The request's <c>{workspace}</c> route value (null for server-wide operations).</param>
     /// <param name="runId">The request's <c>{runId}</c> route value, if any.</param>
-    public string? Refusal(string action, string? workspace, string? runId)
+    /// <param name="runInBody">The operation names its run in the body and checks it itself (MLflow calls).</param>
+    public string? Refusal(string action, string? workspace, string? runId, bool runInBody = false)
     {
         if (!Actions.Contains(action)) return $"the token is scoped to run '{RunId}' and cannot use action '{action}'";
         if (workspace is null || !string.Equals(workspace, Workspace, StringComparison.OrdinalIgnoreCase))
             return $"the token is scoped to run '{RunId}' of workspace '{Workspace}'";
         var writes = action is ActionCatalog.RunsWrite or ActionCatalog.MetricsWrite;
-        if (runId is not null ? runId != RunId : writes)
+        if (runId is not null ? runId != RunId : writes && !runInBody)
             return $"the token is scoped to run '{RunId}' and may write only that run";
         return null;
     }

@@ -53,7 +53,21 @@ public sealed class SharedWorkspaceCliTests : IDisposable
         Assert.Equal(2, revoked.ExitCode);
         Assert.Contains("mlp login", revoked.Stderr);
 
-        var runs = JsonDocument.Parse(Mlp(bob, project, "run", "list", "--workspace", url, "--format", "json").Stdout).RootElement;
+        // An MLflow-style REST call from inside a step lands in that step's run (MLFLOW_* variables, run-scoped token).
+        File.WriteAllText(Path.Combine(project, "mlflow_step.py"), """
+            import json, os, ssl, time, urllib.request
+            ctx = ssl.create_default_context(cafile=os.environ["MLFLOW_TRACKING_SERVER_CERT_PATH"])
+            body = json.dumps({"run_id": os.environ["MLFLOW_RUN_ID"], "key": "mlflow_loss", "value": 0.125, "timestamp": int(time.time() * 1000), "step": 3}).encode()
+            req = urllib.request.Request(os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric", data=body, method="POST",
+                                         headers={"Content-Type": "application/json", "Authorization": "Bearer " + os.environ["MLFLOW_TRACKING_TOKEN"]})
+            print(urllib.request.urlopen(req, context=ctx).status)
+            """);
+        var mlflowStep = Mlp(null, project, "run", "submit", "--workspace", url, "--experiment", "mlflow", "--", "python3", "mlflow_step.py");
+        Assert.True(mlflowStep.ExitCode == 0, mlflowStep.Stderr + mlflowStep.Stdout);
+        var mlflowRun = JsonDocument.Parse(Mlp(null, project, "run", "list", "--workspace", url, "--experiment", "mlflow", "--format", "json").Stdout).RootElement[0].GetProperty("id").GetString()!;
+        Assert.Contains("mlflow_loss", Mlp(null, project, "run", "metrics", mlflowRun, "--workspace", url).Stdout);
+
+        var runs = JsonDocument.Parse(Mlp(bob, project, "run", "list", "--workspace", url, "--experiment", "churn", "--format", "json").Stdout).RootElement;
         var run = Assert.Single(runs.EnumerateArray().ToList());
         Assert.Equal("Completed", run.GetProperty("status").GetString());
         var runId = run.GetProperty("id").GetString()!;
@@ -68,7 +82,7 @@ public sealed class SharedWorkspaceCliTests : IDisposable
         var register = Mlp(bob, project, "model", "register", "churn", "--run", runId, "--path", "model.txt", "--workspace", url);
         Assert.Equal(2, register.ExitCode);
         Assert.Contains("needs action 'workspaces/models/versions/write'", register.Stderr);
-        Assert.Single(JsonDocument.Parse(Mlp(null, project, "run", "list", "--workspace", url, "--format", "json").Stdout).RootElement.EnumerateArray());
+        Assert.Single(JsonDocument.Parse(Mlp(null, project, "run", "list", "--workspace", url, "--experiment", "churn", "--format", "json").Stdout).RootElement.EnumerateArray());
     }
 
     private CliResult Mlp(string? token, string? cwd, params string[] args)
