@@ -32,12 +32,13 @@ public static class MlflowApi
         ("POST", "runs/log-metric", A.MetricsWrite),
         ("POST", "runs/log-parameter", A.RunsWrite),
         ("POST", "runs/set-tag", A.RunsWrite),
+        ("POST", "runs/delete-tag", A.RunsWrite),
         ("POST", "runs/log-batch", A.MetricsWrite),
         ("GET", "metrics/get-history", A.MetricsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
-    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/log-batch", "metrics/get-history"];
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -53,6 +54,7 @@ public static class MlflowApi
         ["POST runs/log-metric"] = LoggingCalls.LogMetric,
         ["POST runs/log-parameter"] = LoggingCalls.LogParameter,
         ["POST runs/set-tag"] = LoggingCalls.SetTag,
+        ["POST runs/delete-tag"] = LoggingCalls.DeleteTag,
         ["POST runs/log-batch"] = LoggingCalls.LogBatch,
         ["GET metrics/get-history"] = MetricHistoryCalls.GetHistory,
     };

@@ -37,7 +37,7 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly string[] MustPass =
     [
         "experiments/create", "experiments/get", "runs/create", "runs/log-metric", "runs/log-parameter", "runs/set-tag",
-        "runs/log-batch", "runs/get", "metrics/get-history", "runs/search", "runs/update",
+        "runs/log-batch", "runs/get", "metrics/get-history", "runs/search", "runs/update", "runs/delete-tag",
     ];
     private readonly SqliteMlflowServer _server = new();
 

@@ -47,6 +47,7 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
 
         public void LogParams(string runId, IReadOnlyDictionary<string, string> values) { Count(nameof(LogParams)); inner.LogParams(runId, values); }
         public void SetTags(string runId, IReadOnlyDictionary<string, string> values) { Count(nameof(SetTags)); inner.SetTags(runId, values); }
+        public void DeleteTag(string runId, string key) { Count(nameof(DeleteTag)); inner.DeleteTag(runId, key); }
         public void LogMetrics(string runId, IReadOnlyList<MetricPoint> points) { Count(nameof(LogMetrics)); inner.LogMetrics(runId, points); }
         public void AppendLogs(string runId, IReadOnlyList<LogLine> lines) { Count(nameof(AppendLogs)); inner.AppendLogs(runId, lines); }
         public void AddTable(string runId, RunTable table) { Count(nameof(AddTable)); inner.AddTable(runId, table); }

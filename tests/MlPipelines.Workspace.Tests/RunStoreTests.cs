@@ -122,6 +122,19 @@ public abstract class RunStoreTests : IDisposable
     }
 
     [WorkspaceFact]
+    public void DeleteTag_Existing_GoneAndOthersKept_MissingIsNotFoundNamingTheTags()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        _ws.Runs.SetTags(id, new Dictionary<string, string> { ["team"] = "a", ["stage"] = "dev" });
+        _ws.Runs.DeleteTag(id, "team");
+        Assert.Equal(["stage"], _ws.Runs.GetRun(id).Tags.Keys);
+        var e = Assert.Throws<MlpException>(() => _ws.Runs.DeleteTag(id, "team"));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Contains("'stage'", e.Message);
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => _ws.Runs.DeleteTag("no-such-run", "team")).Kind);
+    }
+
+    [WorkspaceFact]
     public void LogMetrics_NaNAndInfinities_RoundTrip()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;

@@ -33,6 +33,8 @@ public interface IRunStore
     void LogParams(string runId, IReadOnlyDictionary<string, string> values);
     /// <summary>Sets or overwrites tags.</summary>
     void SetTags(string runId, IReadOnlyDictionary<string, string> values);
+    /// <summary>Removes one tag of a run; NotFound (naming the run's tags) when it has no tag of that name.</summary>
+    void DeleteTag(string runId, string key);
     /// <summary>Appends metric points in one transaction (durable when this returns).</summary>
     void LogMetrics(string runId, IReadOnlyList<MetricPoint> points);
     /// <summary>Full history of one metric, or of all metrics when <paramref name="name"/> is null, ordered by step then time.</summary>

@@ -52,6 +52,14 @@ public static class LoggingCalls
         return MlflowJsonResult.Empty;
     }
 
+    /// <summary><c>{run_id, key}</c> → <c>{}</c>; a tag the run does not have is RESOURCE_DOES_NOT_EXIST, as in MLflow.</summary>
+    public static IResult DeleteTag(MlflowRequest request, IWorkspace workspace)
+    {
+        var runId = request.RunId();
+        workspace.Runs.DeleteTag(runId, Key(request.Fields, "Tag"));
+        return MlflowJsonResult.Empty;
+    }
+
     /// <summary>
     /// <c>{run_id, metrics, params, tags}</c> → <c>{}</c>. Checked as MLflow checks it, in its order: body size, then
     /// counts, then each entity, then duplicate param keys; then params, metrics and tags are written.

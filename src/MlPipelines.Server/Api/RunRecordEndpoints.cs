@@ -25,6 +25,9 @@ internal static class RunRecordEndpoints
         run.MapPost("/tags", (string workspace, string runId, ValuesRequest body, HostedWorkspaces hosted) =>
                 RunEndpoints.Update(hosted, workspace, runId, r => r.SetTags(runId, Values("values", body.Values))))
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Set tags");
+        run.MapDelete("/tags/{key}", (string workspace, string runId, string key, HostedWorkspaces hosted) =>
+                RunEndpoints.Update(hosted, workspace, runId, r => r.DeleteTag(runId, key)))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Delete a tag (404 naming the run's tags when it has none of that name)");
         run.MapPost("/metrics", (string workspace, string runId, MetricBatchRequest body, HostedWorkspaces hosted, ServerOptions options, TimeProvider time) =>
             {
                 if ((body.Points is null) == (body.Columns is null)) throw MlpException.Invalid("Send exactly one of 'points' (rows) or 'columns'.");

@@ -42,6 +42,8 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
     public void SetTags(string runId, IReadOnlyDictionary<string, string> values) =>
         http.Write(HttpMethod.Post, paths.Run(runId, "tags"), new ValuesRequest(values));
 
+    public void DeleteTag(string runId, string key) => http.Write(HttpMethod.Delete, paths.Run(runId, "tags/" + Uri.EscapeDataString(key)), null);
+
     public void LogMetrics(string runId, IReadOnlyList<MetricPoint> points)
     {
         foreach (var chunk in points.Chunk(http.Options.MetricBatchSize))

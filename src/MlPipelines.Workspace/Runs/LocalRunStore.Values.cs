@@ -35,6 +35,13 @@ internal sealed partial class LocalRunStore
         });
     }
 
+    public void DeleteTag(string runId, string key) => db.Write(s =>
+    {
+        var run = KeyOf(s, runId);
+        if (s.Exec("DELETE FROM tags WHERE run_key = $p0 AND name = $p1", run, key) == 0)
+            throw MlpException.NotFound($"tag of run '{runId}'", key, s.Query("SELECT name FROM tags WHERE run_key = $p0 ORDER BY name", r => r.GetString(0), run));
+    });
+
     public void LogMetrics(string runId, IReadOnlyList<MetricPoint> points)
     {
         if (points.Count == 0) return;
