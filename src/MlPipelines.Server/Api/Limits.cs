@@ -12,8 +12,8 @@ internal static class Limits
 
     /// <summary>Checks a content hash (64 lowercase hex digits).</summary>
     public static string Hash(string field, string? value) =>
-        value is { Length: 64 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')
-            ? value : throw MlpException.Invalid($"'{field}' is '{Short(value)}'; expected a SHA-256 content hash (64 lowercase hex digits).");
+        Core.Hashing.ContentHash.IsValid(value)
+            ? value! : throw MlpException.Invalid($"'{field}' is '{Short(value)}'; expected a SHA-256 content hash (64 lowercase hex digits).");
 
     /// <summary>Checks the size of a list in a request.</summary>
     public static IReadOnlyList<T> Count<T>(string field, IReadOnlyList<T>? items, int max) => items switch

@@ -50,9 +50,8 @@ internal static class RunRecordEndpoints
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Log lines after a sequence number (pages of at most 10,000)");
         run.MapPost("/outputs", (string workspace, string runId, RunOutput body, HostedWorkspaces hosted) =>
             {
-                var ws = hosted.Open(workspace);
                 var output = body with { Path = ArtifactPaths.Normalize("output", body.Path) };
-                RequireBlob(ws, workspace, "hash", body.Hash);
+                RequireBlob(hosted, workspace, body.Hash);
                 return RunEndpoints.Update(hosted, workspace, runId, r => r.AddOutput(runId, output));
             })
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Record an output file (its blob uploaded first)");
@@ -68,9 +67,8 @@ internal static class RunRecordEndpoints
             .Requires(A.MetricsRead, ScopeSource.Workspace).WithSummary("The run's tables");
         run.MapPost("/images", (string workspace, string runId, RunImage body, HostedWorkspaces hosted) =>
             {
-                var ws = hosted.Open(workspace);
                 var image = body with { Path = ArtifactPaths.Normalize("image", body.Path) };
-                RequireBlob(ws, workspace, "hash", body.Hash);
+                RequireBlob(hosted, workspace, body.Hash);
                 return RunEndpoints.Update(hosted, workspace, runId, r => r.AddImage(runId, image));
             })
             .Requires(A.MetricsWrite, ScopeSource.Workspace).WithSummary("Log an image (its blob uploaded first)");
@@ -103,9 +101,9 @@ internal static class RunRecordEndpoints
         return values;
     }
 
-    private static void RequireBlob(Core.Workspaces.IWorkspace ws, string workspace, string field, string hash)
+    private static void RequireBlob(HostedWorkspaces hosted, string workspace, string hash)
     {
-        if (!ws.Artifacts.Exists(Limits.Hash(field, hash)))
-            throw MlpException.Invalid($"'{field}': no blob '{hash}' in workspace '{workspace}'; upload it first (PUT …/blobs/{{hash}}).");
+        if (!hosted.Open(workspace).Artifacts.Exists(Limits.Hash("hash", hash)))
+            throw MlpException.Invalid($"'hash': no blob '{hash}' in workspace '{workspace}'; upload it first (PUT …/blobs/{{hash}}).");
     }
 }
