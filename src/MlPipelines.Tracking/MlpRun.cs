@@ -90,14 +90,14 @@ public sealed class MlpRun : IDisposable
     /// for that metric by this client (0 for the first), the rule of <c>##mlp[metric]</c> lines.
     /// </summary>
     public void LogMetric(string name, double value, long? step = null) =>
-        _recorder.LogMetric(Names.Validate("metric", name), value, step, DateTimeOffset.UtcNow);
+        _recorder.LogMetric(Names.ValidateKey("metric", name), value, step, DateTimeOffset.UtcNow);
 
     /// <summary>Sets a parameter (batched; set once: the same value again is fine, another value throws Conflict).</summary>
     public void LogParam(string name, object value) =>
-        _recorder.LogParam(Names.Validate("param", name), Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+        _recorder.LogParam(Names.ValidateKey("param", name), Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
 
     /// <summary>Sets a tag (batched).</summary>
-    public void SetTag(string name, string value) => _recorder.SetTag(Names.Validate("tag", name), value);
+    public void SetTag(string name, string value) => _recorder.SetTag(Names.ValidateKey("tag", name), value);
 
     /// <summary>Logs a table (batched): a list of rows, each serialised as a JSON object.</summary>
     public void LogTable<TRow>(string name, IEnumerable<TRow> rows) =>

@@ -20,21 +20,32 @@ public class MlpProtocolEdgeCaseTests
         Assert.Equal(double.PositiveInfinity, ((MetricCommand)MlpLineParser.Parse("##mlp[metric name=loss]Infinity")!.Command!).Value);
 
     [Fact]
-    public void Parse_UnquotedNameWithSpace_SaysNamesCannotContainSpaces()
+    public void Parse_UnquotedNameWithSpace_SaysToQuoteIt()
     {
         var r = MlpLineParser.Parse("##mlp[metric name=my metric]0.5")!;
         Assert.Null(r.Command);
-        Assert.Contains("names cannot contain spaces: 'my metric'", r.Warning);
+        Assert.Contains("a name with spaces must be quoted: name=\"my metric\"", r.Warning);
         Assert.StartsWith("Ignored malformed ##mlp line", r.Warning);
     }
 
     [Fact]
-    public void Parse_UnquotedNameWithSpaceThenStep_SaysNamesCannotContainSpaces() =>
-        Assert.Contains("names cannot contain spaces", MlpLineParser.Parse("##mlp[metric name=my metric step=2]0.5")!.Warning);
+    public void Parse_UnquotedNameWithSpaceThenStep_SaysToQuoteIt() =>
+        Assert.Contains("must be quoted", MlpLineParser.Parse("##mlp[metric name=my metric step=2]0.5")!.Warning);
 
     [Fact]
-    public void Parse_QuotedNameWithSpace_SaysNamesCannotContainSpaces() =>
-        Assert.Contains("names cannot contain spaces: 'my metric'", MlpLineParser.Parse("##mlp[param name=\"my metric\"]1")!.Warning);
+    public void Parse_QuotedKeysWithSpaceOrSlash_AcceptedAsMlflowDoes()
+    {
+        Assert.Equal("my param", ((ParamCommand)MlpLineParser.Parse("##mlp[param name=\"my param\"]1")!.Command!).Name);
+        Assert.Equal("train/loss", ((MetricCommand)MlpLineParser.Parse("##mlp[metric name=train/loss step=3]0.5")!.Command!).Name);
+    }
+
+    [Theory]
+    [InlineData("##mlp[metric name=/loss]1", "starts or ends with '/'")]
+    [InlineData("##mlp[metric name=a//b]1", "contains '//'")]
+    [InlineData("##mlp[metric name=a/../b]1", "'..' segment")]
+    [InlineData("##mlp[tag name=a|b]1", "character '|' is not allowed")]
+    public void Parse_KeyThatReadsAsAnotherPath_Refused(string line, string why) =>
+        Assert.Contains(why, MlpLineParser.Parse(line)!.Warning);
 
     [Fact]
     public void InvalidUtf8Warning_ProtocolLine_SaysBytesWereReplaced() =>

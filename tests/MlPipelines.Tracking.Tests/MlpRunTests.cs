@@ -49,8 +49,8 @@ public class MlpRunTests
     {
         using var tmp = new TempWorkspace();
         using var run = MlpRun.StartIn(tmp.Workspace, "exp");
-        var e = Assert.Throws<Core.Errors.MlpException>(() => run.LogMetric("bad name", 1));
-        Assert.Contains("'bad name'", e.Message);
+        var e = Assert.Throws<Core.Errors.MlpException>(() => run.LogMetric("bad|name", 1));
+        Assert.Contains("'bad|name'", e.Message);
     }
 
     [Fact]

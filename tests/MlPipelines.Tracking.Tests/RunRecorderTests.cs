@@ -100,7 +100,7 @@ public class RunRecorderTests
     [Theory]
     [InlineData("##mlp[metric name=acc]abc", false, "is not a number")]
     [InlineData("##mlp[metric name=loss]1e999", false, "too large for a 64-bit number")]
-    [InlineData("##mlp[metric name=my metric]0.5", false, "names cannot contain spaces")]
+    [InlineData("##mlp[metric name=my metric]0.5", false, "must be quoted")]
     [InlineData("##mlp[tag name=t]a\uFFFDb", true, "not valid UTF-8")]
     [InlineData("##mlp[image name=roc]missing.png", false, "was not found in the output folder or the working folder")]
     public void Record_ProblemLine_KeptInLogWithASystemWarningAndReported(string line, bool invalidUtf8, string expected)

@@ -127,4 +127,18 @@ public abstract class RunQueryTests : IDisposable
         Assert.Contains("column 19", e.Message);
         Assert.Contains("^", e.Message);
     }
+
+    [WorkspaceFact]
+    public void Keys_WithSlashAndSpace_StoredAndFoundWithQuotedNames()
+    {
+        var id = _ids["a"];
+        _ws.Runs.LogMetrics(id, [new MetricPoint("train/loss", 0.2, 0, DateTimeOffset.UtcNow)]);
+        _ws.Runs.LogParams(id, new Dictionary<string, string> { ["optimizer lr"] = "0.1" });
+        Assert.Equal(["a"], Names("metrics.`train/loss` < 0.5 and params.`optimizer lr` = '0.1'"));
+        Assert.Equal(0.2, _ws.Runs.GetMetrics(id, "train/loss").Single().Value);
+        _ws.Runs.SetTags(id, new Dictionary<string, string> { ["stage/x"] = "1", ["stage/y"] = "2" });
+        _ws.Runs.DeleteTag(id, "stage/x");
+        Assert.Equal(["stage/y"], _ws.Runs.GetRun(id).Tags.Keys.Where(k => k.StartsWith("stage/", StringComparison.Ordinal)));
+        Assert.Contains("'//'", Assert.Throws<MlpException>(() => _ws.Runs.LogParams(id, new Dictionary<string, string> { ["a//b"] = "1" })).Message);
+    }
 }

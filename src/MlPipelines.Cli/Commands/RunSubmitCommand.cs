@@ -73,7 +73,7 @@ internal static class RunSubmitCommand
         {
             var eq = pair.IndexOf('=');
             if (eq <= 0) throw MlpException.Invalid($"Invalid --param '{pair}': expected NAME=VALUE.");
-            result[Names.Validate("param", pair[..eq])] = pair[(eq + 1)..];
+            result[Names.ValidateKey("param", pair[..eq])] = pair[(eq + 1)..];
         }
         return result;
     }

@@ -33,8 +33,8 @@ public static partial class MlpLineParser
         if (unknown is not null) return MlpLineResult.Warn(text, $"unknown attribute '{unknown}' for '{kind}'; expected {string.Join(", ", allowed)}");
         try
         {
-            if (name.Contains(' ')) return MlpLineResult.Warn(text, $"names cannot contain spaces: '{name}'; use e.g. '{name.Replace(' ', '_')}'");
-            Names.Validate(kind, name);
+            if (kind is "metric" or "param" or "tag") Names.ValidateKey(kind, name);
+            else Names.Validate(kind, name);
             return kind switch
             {
                 "metric" => Metric(text, name, attrs, payload),
@@ -145,7 +145,7 @@ public static partial class MlpLineParser
             {
                 var word = header[i..].Split(' ')[0];
                 error = lastKey is { } k && lastQuoted == false
-                    ? $"{(k == "name" ? "names" : $"'{k}' values")} cannot contain spaces: '{attrs[k]} {word}'" + (k == "name" ? $"; use e.g. '{attrs[k]}_{word}'" : "; quote the value")
+                    ? $"{(k == "name" ? "a name" : $"a '{k}' value")} with spaces must be quoted: {k}=\"{attrs[k]} {word}\""
                     : $"expected key=value, got '{word}'";
                 return false;
             }

@@ -98,7 +98,7 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
                     errors.Add($"{q} uses the built-in evaluator but has no predictions; add .Predictions(train.Outputs.File(\"predictions\")) or use .Command(…) for your own evaluator.");
                 foreach (var (metric, op, _) in e.Requirements.Where(r => !Operators.Contains(r.Op)))
                     errors.Add($"{q} requires '{metric}' with unknown operator '{op}'; expected one of {string.Join(", ", Operators)}.");
-                foreach (var m in e.Requirements.Select(r => r.Metric).Concat(e.Baselines.Select(b => b.Metric)).Distinct()) Check(() => Names.Validate("metric", m), q);
+                foreach (var m in e.Requirements.Select(r => r.Metric).Concat(e.Baselines.Select(b => b.Metric)).Distinct()) Check(() => Names.ValidateKey("metric", m), q);
                 foreach (var (baseline, _, _) in e.Baselines.Where(b => !IsModelRef(b.Baseline)))
                     errors.Add($"{q} compares with baseline '{baseline}'; expected 'model@alias' or 'model:version'.");
                 break;

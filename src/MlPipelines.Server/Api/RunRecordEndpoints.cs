@@ -26,7 +26,7 @@ internal static class RunRecordEndpoints
                 RunEndpoints.Update(hosted, workspace, runId, r => r.SetTags(runId, Values("values", body.Values))))
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Set tags");
         run.MapDelete("/tags/{key}", (string workspace, string runId, string key, HostedWorkspaces hosted) =>
-                RunEndpoints.Update(hosted, workspace, runId, r => r.DeleteTag(runId, key)))
+                RunEndpoints.Update(hosted, workspace, runId, r => r.DeleteTag(runId, Uri.UnescapeDataString(key))))  // routing leaves %2F encoded; keys hold no '%'
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Delete a tag (404 naming the run's tags when it has none of that name)");
         run.MapPost("/metrics", (string workspace, string runId, MetricBatchRequest body, HostedWorkspaces hosted, ServerOptions options, TimeProvider time) =>
             {

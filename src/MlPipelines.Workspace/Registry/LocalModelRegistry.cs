@@ -18,7 +18,7 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
     public ModelVersion Register(NewModelVersion request)
     {
         var name = Names.Validate("model", request.Name);
-        foreach (var k in request.Tags.Keys) Names.Validate("tag", k);
+        foreach (var k in request.Tags.Keys) Names.ValidateKey("tag", k);
         var files = CollectFiles(request);
         var hash = FileIngest.SetHash(files.Select(f => (f.Path, f.Hash)));
         RunInfo? run = request.RunId is null ? null : runs.GetRun(request.RunId);

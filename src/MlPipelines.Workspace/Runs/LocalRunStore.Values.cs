@@ -10,7 +10,7 @@ internal sealed partial class LocalRunStore
 {
     public void LogParams(string runId, IReadOnlyDictionary<string, string> values)
     {
-        foreach (var k in values.Keys) Names.Validate("param", k);
+        foreach (var k in values.Keys) Names.ValidateKey("param", k);
         db.Write(s =>
         {
             var key = KeyOf(s, runId);
@@ -26,7 +26,7 @@ internal sealed partial class LocalRunStore
 
     public void SetTags(string runId, IReadOnlyDictionary<string, string> values)
     {
-        foreach (var k in values.Keys) Names.Validate("tag", k);
+        foreach (var k in values.Keys) Names.ValidateKey("tag", k);
         db.Write(s =>
         {
             var key = KeyOf(s, runId);
@@ -50,7 +50,7 @@ internal sealed partial class LocalRunStore
         {
             if (!latest.TryGetValue(p.Name, out var cur))
             {
-                Names.Validate("metric", p.Name);
+                Names.ValidateKey("metric", p.Name);
                 latest[p.Name] = p;
             }
             else if (p.Step > cur.Step || (p.Step == cur.Step && p.Timestamp >= cur.Timestamp)) latest[p.Name] = p;

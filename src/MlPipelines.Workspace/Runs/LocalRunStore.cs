@@ -15,8 +15,8 @@ internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions op
     {
         var experiment = Names.Validate("experiment", run.Experiment);
         if (run.DisplayName is not null) Names.Validate("run", run.DisplayName);
-        foreach (var k in run.Params.Keys) Names.Validate("param", k);
-        foreach (var k in run.Tags.Keys) Names.Validate("tag", k);
+        foreach (var k in run.Params.Keys) Names.ValidateKey("param", k);
+        foreach (var k in run.Tags.Keys) Names.ValidateKey("tag", k);
         if (run.Status.IsTerminal())
             throw MlpException.Invalid($"A run cannot be created with the final status {run.Status}; expected Queued or Running.");
         var id = db.Write(s =>

@@ -31,11 +31,11 @@ public sealed class MlpLineWarningTests : IDisposable
     }
 
     [Fact]
-    public void Submit_NameWithSpace_WarnsThatNamesCannotContainSpaces()
+    public void Submit_UnquotedNameWithSpace_WarnsToQuoteIt()
     {
         var (r, run, _) = Submit(@"##mlp[metric name=my metric]0.5\n");
 
-        Assert.Contains("names cannot contain spaces: 'my metric'", r.Stderr);
+        Assert.Contains("a name with spaces must be quoted: name=\"my metric\"", r.Stderr);
         Assert.Empty(run.LatestMetrics);
     }
 
