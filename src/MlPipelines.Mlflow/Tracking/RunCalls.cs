@@ -50,7 +50,12 @@ public static class RunCalls
         var f = request.Fields;
         var runId = request.RunId();
         var run = Active(workspace.Runs.GetRun(runId));
-        if (f.String("run_name") is { Length: > 0 } name && name != run.DisplayName) workspace.Runs.RenameRun(runId, name);
+        if (f.String("run_name") is { Length: > 0 } name && name != run.DisplayName)
+        {
+            workspace.Runs.RenameRun(runId, name);
+            // MLflow keeps the name in the mlflow.runName tag too: a run created with that tag shows the new name there.
+            if (run.Tags.ContainsKey(MlflowWire.RunNameTag)) workspace.Runs.SetTags(runId, new Dictionary<string, string> { [MlflowWire.RunNameTag] = name });
+        }
         if (f.String("status") is { Length: > 0 } status) workspace.Runs.SetStatus(runId, MlflowStatus.Required(status));
         run = workspace.Runs.GetRun(runId);
         var experimentId = new ExperimentIds(workspace.Runs).IdOfName(run.Experiment);
