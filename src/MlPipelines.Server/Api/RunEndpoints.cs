@@ -24,9 +24,12 @@ internal static class RunEndpoints
                 return Results.Created($"/api/v1/workspaces/{workspace}/experiments", experiment);
             })
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create an experiment without runs, with optional tags (Conflict when the name exists)");
-        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, HostedWorkspaces hosted) =>
-                hosted.Open(workspace).Runs.QueryRuns(new RunQuery { Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max) }))
-            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by)");
+        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, RunLifecycle? lifecycle, HostedWorkspaces hosted) =>
+                hosted.Open(workspace).Runs.QueryRuns(new RunQuery
+                {
+                    Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max), Lifecycle = lifecycle ?? RunLifecycle.Active,
+                }))
+            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by; lifecycle Active (default), Deleted or All)");
         ws.MapPost("/runs/search", (string workspace, RunQuery query, HostedWorkspaces hosted) =>
                 hosted.Open(workspace).Runs.QueryRuns(query with { Max = Max(query.Max) }))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs with the query in the body (long filters)");
