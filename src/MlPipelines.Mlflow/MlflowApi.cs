@@ -25,10 +25,18 @@ public static class MlflowApi
         ("GET", "experiments/get-by-name", A.RunsRead),
         ("POST", "experiments/search", A.RunsRead),
         ("GET", "experiments/search", A.RunsRead),
+        ("POST", "experiments/update", A.RunsWrite),
+        ("POST", "experiments/delete", A.RunsWrite),
+        ("POST", "experiments/restore", A.RunsWrite),
+        ("POST", "experiments/set-experiment-tag", A.RunsWrite),
+        ("POST", "experiments/delete-experiment-tag", A.RunsWrite),
         ("POST", "runs/create", A.RunsWrite),
         ("GET", "runs/get", A.RunsRead),
         ("POST", "runs/update", A.RunsWrite),
         ("POST", "runs/search", A.RunsRead),
+        ("POST", "runs/delete", A.RunsWrite),
+        ("POST", "runs/restore", A.RunsWrite),
+        ("POST", "runs/log-inputs", A.RunsWrite),
         ("POST", "runs/log-metric", A.MetricsWrite),
         ("POST", "runs/log-parameter", A.RunsWrite),
         ("POST", "runs/set-tag", A.RunsWrite),
@@ -38,7 +46,7 @@ public static class MlflowApi
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
-    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history"];
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/log-inputs", "metrics/get-history"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -47,10 +55,18 @@ public static class MlflowApi
         ["GET experiments/get-by-name"] = ExperimentCalls.GetByName,
         ["POST experiments/search"] = ExperimentCalls.Search,
         ["GET experiments/search"] = ExperimentCalls.Search,
+        ["POST experiments/update"] = ExperimentLifecycleCalls.Update,
+        ["POST experiments/delete"] = ExperimentLifecycleCalls.Delete,
+        ["POST experiments/restore"] = ExperimentLifecycleCalls.Restore,
+        ["POST experiments/set-experiment-tag"] = ExperimentLifecycleCalls.SetTag,
+        ["POST experiments/delete-experiment-tag"] = ExperimentLifecycleCalls.DeleteTag,
         ["POST runs/create"] = RunCalls.Create,
         ["GET runs/get"] = RunCalls.Get,
         ["POST runs/update"] = RunCalls.Update,
         ["POST runs/search"] = RunCalls.Search,
+        ["POST runs/delete"] = RunCalls.Delete,
+        ["POST runs/restore"] = RunCalls.Restore,
+        ["POST runs/log-inputs"] = InputCalls.LogInputs,
         ["POST runs/log-metric"] = LoggingCalls.LogMetric,
         ["POST runs/log-parameter"] = LoggingCalls.LogParameter,
         ["POST runs/set-tag"] = LoggingCalls.SetTag,

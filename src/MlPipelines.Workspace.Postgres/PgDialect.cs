@@ -28,6 +28,9 @@ internal sealed class PgDialect : SqlDialect
     public override string RunKeysFrom(string table) =>
         $"FROM jsonb_array_elements_text($p0::jsonb) j(k) CROSS JOIN {table} c WHERE c.run_key = j.k::bigint";
 
+    public override string RunIdsFrom(string table) =>
+        $"FROM jsonb_array_elements_text($p0::jsonb) j(k) CROSS JOIN runs r CROSS JOIN {table} c WHERE r.id = j.k AND c.run_key = r.key";
+
     public override string ModelKeysFrom(string table) =>
         $"FROM jsonb_array_elements($p0::jsonb) j(v) CROSS JOIN {table} c WHERE c.name = j.v->>0 AND c.version = (j.v->>1)::integer";
 }

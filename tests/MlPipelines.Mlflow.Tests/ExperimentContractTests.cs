@@ -60,6 +60,7 @@ public abstract class ExperimentContractTests(MlflowServer server)
         var viaGet = (await ml.Get("experiments/search?filter=name%20%3D%20%27other%27&max_results=10")).Ok();
         Assert.Equal(["other"], viaGet.GetProperty("experiments").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
         (await ml.Post("experiments/search", new { page_token = "!!" })).Error(400, "INVALID_PARAMETER_VALUE");
-        (await ml.Post("experiments/search", new { filter = "tags.x = 'y'" })).Error(400, "INVALID_PARAMETER_VALUE");
+        Assert.Contains("'owner'", (await ml.Post("experiments/search", new { filter = "owner = 'y'" })).Error(400, "INVALID_PARAMETER_VALUE"));
+        (await ml.Post("experiments/search", new { filter = "creation_time > 'soon'" })).Error(400, "INVALID_PARAMETER_VALUE");
     }
 }

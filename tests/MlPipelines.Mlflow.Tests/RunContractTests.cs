@@ -42,11 +42,13 @@ public abstract class RunContractTests(MlflowServer server)
         Assert.True(info.GetProperty("end_time").GetInt64() >= info.GetProperty("start_time").GetInt64());
         (await ml.Post("runs/update", new { run_id = id, status = "RUNNING" })).Error(400, "INVALID_PARAMETER_VALUE");
         (await ml.Post("runs/update", new { run_id = id, status = "DONE" })).Error(400, "INVALID_PARAMETER_VALUE");
-        (await ml.Post("runs/update", new { run_id = id, run_name = "renamed" })).Error(501, "NOT_IMPLEMENTED");
+        Assert.Equal("renamed", (await ml.Post("runs/update", new { run_id = id, run_name = "renamed" })).Ok().GetProperty("run_info").GetProperty("run_name").GetString());
+        var tags = (await ml.Get($"runs/get?run_id={id}")).Ok().GetProperty("run").GetProperty("data").GetProperty("tags").EnumerateArray();
+        Assert.Contains(tags, t => t.GetProperty("key").GetString() == "mlflow.runName" && t.GetProperty("value").GetString() == "renamed");
 
         using var native = await server.ServerClientAsync(ml.Token);
         var stored = System.Text.Json.JsonDocument.Parse(await native.GetStringAsync($"api/v1/workspaces/{ml.Workspace}/runs/{id}")).RootElement;
-        Assert.Equal(("Completed", "mlflow"), (stored.GetProperty("status").GetString(), stored.GetProperty("kind").GetString()));
+        Assert.Equal(("Completed", "mlflow", "renamed"), (stored.GetProperty("status").GetString(), stored.GetProperty("kind").GetString(), stored.GetProperty("displayName").GetString()));
     }
 
     [BackendFact]
@@ -65,7 +67,7 @@ public abstract class RunContractTests(MlflowServer server)
     {
         var ml = await server.NewWorkspaceAsync();
         Assert.StartsWith("Malformed JSON", (await ml.Post("runs/create", "{not json")).Error(400, "INVALID_PARAMETER_VALUE"));
-        Assert.Contains("runs/log-batch", (await ml.Post("runs/delete", new { run_id = "x" })).Error(404, "ENDPOINT_NOT_FOUND"));
+        Assert.Contains("runs/log-batch", (await ml.Post("runs/no-such-call", new { run_id = "x" })).Error(404, "ENDPOINT_NOT_FOUND"));
         var viaAjax = (await ml.Post("runs/create", new { run_name = "ajax" }, prefix: "ajax-api")).Ok();
         Assert.Equal("ajax", viaAjax.GetProperty("run").GetProperty("info").GetProperty("run_name").GetString());
         (await ml.Post("runs/create", new { experiment_id = "999" })).Error(404, "RESOURCE_DOES_NOT_EXIST");

@@ -66,6 +66,20 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_CachedRunDeleted_StepRunsAgainInsteadOfReusingIt()
+    {
+        var first = await _f.RunAsync(Features());
+        _f.Workspace.Runs.DeleteRun(first["prep"].RunId!);
+        var second = await _f.RunAsync(Features());
+
+        Assert.Equal(RunStatus.Completed, second.Status);
+        Assert.Null(second["prep"].ReusedFrom);
+        Assert.NotEqual(first["prep"].RunId, second["prep"].RunId);
+        var third = await _f.RunAsync(Features());
+        Assert.Equal(second["prep"].RunId, third["prep"].ReusedFrom); // the new run is what the cache offers now
+    }
+
+    [Fact]
     public async Task RunAsync_OneInputChanged_RerunsOnlyAffectedSteps()
     {
         await _f.RunAsync(Features());

@@ -82,6 +82,39 @@ public class RemoteWorkspaceRunTests
     }
 
     [Fact]
+    public async Task RemoteRuns_LifecycleTagsAndDescribedInputs_RoundTripThroughTheServer()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var ws = await server.OpenRemoteAsync("team");
+        ws.Runs.CreateExperiment("churn", new Dictionary<string, string> { ["owner"] = "ana" });
+        var run = ws.Runs.CreateRun(new NewRun("churn", "train")).Id;
+        ws.Runs.SetExperimentTags("churn", new Dictionary<string, string> { ["stage"] = "dev" });
+        ws.Runs.DeleteExperimentTag("churn", "owner");
+        ws.Runs.RenameExperiment("churn", "churn-v2");
+        var experiment = Assert.Single(ws.Runs.ListExperiments());
+        Assert.Equal(("churn-v2", "dev"), (experiment.Name, Assert.Single(experiment.Tags).Value));
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => ws.Runs.DeleteExperimentTag("churn-v2", "owner")).Kind);
+
+        ws.Runs.RenameRun(run, "train-2");
+        Assert.Equal(("train-2", "churn-v2"), (ws.Runs.GetRun(run).DisplayName, ws.Runs.GetRun(run).Experiment));
+        ws.Runs.DeleteRun(run);
+        Assert.NotNull(ws.Runs.GetRun(run).DeletedAt);
+        Assert.Empty(ws.Runs.QueryRuns(new RunQuery()));
+        Assert.Equal(run, Assert.Single(ws.Runs.QueryRuns(new RunQuery { Lifecycle = RunLifecycle.Deleted })).Id);
+        ws.Runs.RestoreRun(run);
+        ws.Runs.DeleteExperiment("churn-v2");
+        Assert.NotNull(ws.Runs.ListExperiments()[0].DeletedAt);
+        Assert.Equal(ErrorKind.InvalidInput, Assert.Throws<MlpException>(() => ws.Runs.RestoreRun(run)).Kind);
+        ws.Runs.RestoreExperiment("churn-v2");
+        Assert.Null(ws.Runs.GetRun(run).DeletedAt);
+
+        ws.Runs.AddExternalDatasetInputs(run, [new ExternalDatasetInput("train", "abc", "local", "/d/train.csv") { Tags = new Dictionary<string, string> { ["mlflow.data.context"] = "training" } }]);
+        var inputs = ws.Runs.GetExternalDatasetInputs([run, "run-nope"]);
+        Assert.Equal("training", Assert.Single(inputs[run]).Tags["mlflow.data.context"]);
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => ws.Runs.AddExternalDatasetInputs("run-nope", [])).Kind);
+    }
+
+    [Fact]
     public async Task RemoteConnection_ServerGone_RetriesThenGivesUpClearly()
     {
         var server = await RunningServer.StartAsync();

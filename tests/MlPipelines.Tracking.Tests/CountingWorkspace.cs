@@ -59,7 +59,15 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
         public RunInfo? FindRun(string runId) => inner.FindRun(runId);
         public IReadOnlyList<RunInfo> QueryRuns(RunQuery query) => inner.QueryRuns(query);
         public IReadOnlyList<Experiment> ListExperiments() => inner.ListExperiments();
-        public Experiment CreateExperiment(string name) => inner.CreateExperiment(name);
+        public Experiment CreateExperiment(string name, IReadOnlyDictionary<string, string>? tags = null) => inner.CreateExperiment(name, tags);
+        public void RenameExperiment(string name, string newName) => inner.RenameExperiment(name, newName);
+        public void DeleteExperiment(string name) => inner.DeleteExperiment(name);
+        public void RestoreExperiment(string name) => inner.RestoreExperiment(name);
+        public void SetExperimentTags(string name, IReadOnlyDictionary<string, string> values) => inner.SetExperimentTags(name, values);
+        public void DeleteExperimentTag(string name, string key) => inner.DeleteExperimentTag(name, key);
+        public void RenameRun(string runId, string newName) => inner.RenameRun(runId, newName);
+        public void DeleteRun(string runId) => inner.DeleteRun(runId);
+        public void RestoreRun(string runId) => inner.RestoreRun(runId);
         public void SetStatus(string runId, RunStatus status, string? reason = null) => inner.SetStatus(runId, status, reason);
         public void Heartbeat(string runId) => inner.Heartbeat(runId);
         public void SetReusedFrom(string runId, string originalRunId) => inner.SetReusedFrom(runId, originalRunId);
@@ -73,5 +81,7 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
         public IReadOnlyList<RunImage> GetImages(string runId) => inner.GetImages(runId);
         public void AddDatasetInput(string runId, string dataset, int version) => inner.AddDatasetInput(runId, dataset, version);
         public IReadOnlyList<(string Dataset, int Version)> GetDatasetInputs(string runId) => inner.GetDatasetInputs(runId);
+        public void AddExternalDatasetInputs(string runId, IReadOnlyList<ExternalDatasetInput> inputs) => inner.AddExternalDatasetInputs(runId, inputs);
+        public IReadOnlyDictionary<string, IReadOnlyList<ExternalDatasetInput>> GetExternalDatasetInputs(IReadOnlyCollection<string> runIds) => inner.GetExternalDatasetInputs(runIds);
     }
 }

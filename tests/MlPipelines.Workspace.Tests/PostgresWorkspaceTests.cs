@@ -26,8 +26,8 @@ public sealed class PostgresWorkspaceTests : IDisposable
     {
         Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => _backend.Open().Dispose());
         using var ws = _backend.Open();
-        Assert.Equal(("postgresql", 1), (ws.Info.Kind, ws.Info.SchemaVersion));
-        Assert.Equal(1, Count("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(("postgresql", MlPipelines.Workspace.Postgres.PgSchema.CurrentVersion), (ws.Info.Kind, ws.Info.SchemaVersion));
+        Assert.Equal(MlPipelines.Workspace.Postgres.PgSchema.CurrentVersion, Count("SELECT COUNT(*) FROM schema_migrations")); // each migration once
     }
 
     [WorkspaceFact]

@@ -32,7 +32,7 @@ internal static class RunCancelCommand
                 catch (ArgumentException) { /* already exited */ }
                 catch (InvalidOperationException) { /* already exited */ }
             }
-            foreach (var child in ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id }).Where(c => !c.Status.IsTerminal()))
+            foreach (var child in ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id, Lifecycle = RunLifecycle.All }).Where(c => !c.Status.IsTerminal()))
                 ws.Runs.SetStatus(child.Id, RunStatus.Canceled, "parent canceled");
             if (ctx.Output.IsJson) ctx.Output.JsonValue(new { run = run.Id, status = "Canceled", processKilled = killed });
             else ctx.Output.Line($"Canceled run {run.Id}{(killed ? " and killed its process tree" : "")}.");

@@ -4,7 +4,7 @@ using MlPipelines.Core.Runs;
 
 namespace MlPipelines.Cli.Commands;
 
-/// <summary><c>mlp run submit|list|show|metrics|logs|download|cancel</c>.</summary>
+/// <summary><c>mlp run submit|list|show|metrics|logs|download|cancel|delete|restore</c>.</summary>
 internal static class RunCommands
 {
     public static Command Build() => new Command("run", "Submit, query and inspect runs.").With(
@@ -14,7 +14,9 @@ internal static class RunCommands
         BuildMetrics(),
         RunLogsCommand.Build(),
         RunDownloadCommand.Build(),
-        RunCancelCommand.Build());
+        RunCancelCommand.Build(),
+        RunLifecycleCommands.Delete(),
+        RunLifecycleCommands.Restore());
 
     private static Command BuildList()
     {
@@ -23,13 +25,14 @@ internal static class RunCommands
         var orderBy = new Option<string?>("--order-by") { Description = "e.g. \"metrics.accuracy desc\"." };
         var max = new Option<int>("--max") { Description = "Maximum number of runs.", DefaultValueFactory = _ => 100 };
         var parent = new Option<string?>("--parent") { Description = "Only child runs of this run (e.g. the steps of a pipeline run)." };
-        return new Command("list", "List runs, filtered and ordered.").With(experiment, filter, orderBy, max, parent).Handle(ctx =>
+        var lifecycle = new Option<RunLifecycle>("--lifecycle") { Description = "Active runs (the default), deleted ones, or all.", DefaultValueFactory = _ => RunLifecycle.Active };
+        return new Command("list", "List runs, filtered and ordered.").With(experiment, filter, orderBy, max, parent, lifecycle).Handle(ctx =>
         {
             using var ws = ctx.OpenWorkspace();
             var runs = ws.Runs.QueryRuns(new RunQuery
             {
                 Experiment = ctx.Get(experiment), Filter = ctx.Get(filter), OrderBy = ctx.Get(orderBy),
-                Max = ctx.Get(max), ParentRunId = ctx.Get(parent),
+                Max = ctx.Get(max), ParentRunId = ctx.Get(parent), Lifecycle = ctx.Get(lifecycle),
             });
             var metricNames = runs.SelectMany(r => r.LatestMetrics.Keys).Distinct().Order().Take(4).ToList();
             var columns = new List<(string, Func<RunInfo, string?>)>
@@ -51,7 +54,7 @@ internal static class RunCommands
             using var ws = ctx.OpenWorkspace();
             var run = ws.Runs.GetRun(ctx.Get(id));
             var outputs = ws.Runs.GetOutputs(run.Id);
-            var children = ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id, OrderBy = "attributes.start_time asc" });
+            var children = ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id, OrderBy = "attributes.start_time asc", Lifecycle = RunLifecycle.All });
             var datasets = ws.Runs.GetDatasetInputs(run.Id);
             var lines = new List<(string, string?)>
             {
@@ -59,14 +62,17 @@ internal static class RunCommands
                 ("Status", run.StatusReason is null ? run.Status.ToString() : $"{run.Status} ({run.StatusReason})"),
                 ("Started", CliOutput.Format(run.StartedAt)), ("Ended", CliOutput.Format(run.EndedAt)), ("Duration", CliOutput.Format(run.Duration)),
                 ("Parent", run.ParentRunId), ("Reused from", run.ReusedFrom), ("Snapshot", run.SnapshotHash),
+                ("Deleted", run.DeletedAt is null ? null : CliOutput.Format(run.DeletedAt)),
             };
             lines.AddRange(run.Params.OrderBy(p => p.Key).Select(p => ($"param {p.Key}", (string?)p.Value)));
             lines.AddRange(run.Tags.OrderBy(p => p.Key).Select(p => ($"tag {p.Key}", (string?)p.Value)));
             lines.AddRange(run.LatestMetrics.OrderBy(p => p.Key).Select(p => ($"metric {p.Key}", (string?)CliOutput.Format(p.Value))));
             lines.AddRange(datasets.Select(d => ("dataset", (string?)$"{d.Dataset}:{d.Version}")));
+            var described = ws.Runs.GetExternalDatasetInputs([run.Id]).GetValueOrDefault(run.Id) ?? [];
+            lines.AddRange(described.Select(d => ("dataset (described)", (string?)$"{d.Name} {d.Digest} {d.SourceType} {d.Source}")));
             lines.AddRange(outputs.Select(o => ("output", (string?)$"{o.Path} ({CliOutput.Size(o.Size)})")));
             lines.AddRange(children.Select(c => ("child", (string?)$"{c.Id} {c.DisplayName} {c.Status}{(c.StatusReason is null ? "" : $" ({c.StatusReason})")}")));
-            ctx.Output.Item(new { run, outputs, datasets = datasets.Select(d => new { d.Dataset, d.Version }), children }, lines.Where(l => l.Item2 is not null));
+            ctx.Output.Item(new { run, outputs, datasets = datasets.Select(d => new { d.Dataset, d.Version }), describedDatasets = described, children }, lines.Where(l => l.Item2 is not null));
             return 0;
         });
     }

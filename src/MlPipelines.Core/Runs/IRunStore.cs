@@ -9,12 +9,29 @@ public interface IRunStore
     RunInfo GetRun(string runId);
     /// <summary>Gets a run or null.</summary>
     RunInfo? FindRun(string runId);
-    /// <summary>Runs matching a query.</summary>
+    /// <summary>Runs matching a query (active runs only unless <see cref="RunQuery.Lifecycle"/> says otherwise).</summary>
     IReadOnlyList<RunInfo> QueryRuns(RunQuery query);
-    /// <summary>All experiments.</summary>
+    /// <summary>All experiments, deleted ones included (see <see cref="Experiment.DeletedAt"/>).</summary>
     IReadOnlyList<Experiment> ListExperiments();
-    /// <summary>Creates an experiment without runs; Conflict when one of that name exists.</summary>
-    Experiment CreateExperiment(string name);
+    /// <summary>Creates an experiment without runs, with optional tags; Conflict when one of that name exists (deleted ones included).</summary>
+    Experiment CreateExperiment(string name, IReadOnlyDictionary<string, string>? tags = null);
+    /// <summary>Renames an experiment (its runs follow: they belong to its id); NotFound for an unknown one, Conflict when the new name is taken.</summary>
+    void RenameExperiment(string name, string newName);
+    /// <summary>Soft-deletes an experiment: its runs read as deleted, new runs in it are refused; nothing is erased. A deleted one stays deleted.</summary>
+    void DeleteExperiment(string name);
+    /// <summary>Restores a deleted experiment and with it the runs that were not deleted on their own; an active one is left as is.</summary>
+    void RestoreExperiment(string name);
+    /// <summary>Sets or overwrites tags of an experiment.</summary>
+    void SetExperimentTags(string name, IReadOnlyDictionary<string, string> values);
+    /// <summary>Removes one tag of an experiment; NotFound (naming its tags) when it has no tag of that name.</summary>
+    void DeleteExperimentTag(string name, string key);
+
+    /// <summary>Renames a run (its display name).</summary>
+    void RenameRun(string runId, string newName);
+    /// <summary>Soft-deletes a run: hidden from run listings by default and never reused by the step cache; nothing is erased. Deleting again changes nothing.</summary>
+    void DeleteRun(string runId);
+    /// <summary>Restores a deleted run; Invalid when its experiment is deleted (restore that instead). Restoring an active run changes nothing.</summary>
+    void RestoreRun(string runId);
 
     /// <summary>Sets the status; Running sets start time, terminal statuses set end time. Refuses to leave a terminal status.</summary>
     void SetStatus(string runId, RunStatus status, string? reason = null);
@@ -61,4 +78,8 @@ public interface IRunStore
     void AddDatasetInput(string runId, string dataset, int version);
     /// <summary>Dataset versions a run consumed.</summary>
     IReadOnlyList<(string Dataset, int Version)> GetDatasetInputs(string runId);
+    /// <summary>Records datasets described by the client (MLflow <c>log-inputs</c>) in one transaction; an input the run already has (same name and digest) is kept as it was.</summary>
+    void AddExternalDatasetInputs(string runId, IReadOnlyList<ExternalDatasetInput> inputs);
+    /// <summary>The described dataset inputs of several runs at once (in the order they were logged), by run id; runs without any are left out, unknown ids are ignored.</summary>
+    IReadOnlyDictionary<string, IReadOnlyList<ExternalDatasetInput>> GetExternalDatasetInputs(IReadOnlyCollection<string> runIds);
 }

@@ -5,6 +5,10 @@ public sealed record Experiment(string Name, DateTimeOffset CreatedAt, int RunCo
 {
     /// <summary>The experiment's stable numeric id in its workspace (never reused, unchanged by anything else); 0 when unknown.</summary>
     public long Id { get; init; }
+    /// <summary>When the experiment was soft-deleted (its runs then read as deleted too); null while it is active.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>The experiment's tags (free-form key/value notes, e.g. MLflow's <c>mlflow.note.content</c>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>What is needed to create a run.</summary>
@@ -49,6 +53,12 @@ public sealed record RunInfo
     public string? ReusedFrom { get; init; }
     /// <summary>Content hash of the source snapshot zip, if any.</summary>
     public string? SnapshotHash { get; init; }
+    /// <summary>
+    /// When the run, or else its experiment, was soft-deleted; null while both are active. A deleted run keeps all its
+    /// records and can be read and restored, but run listings leave it out unless asked (<see cref="RunQuery.Lifecycle"/>)
+    /// and the step cache does not reuse it.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; init; }
     /// <summary>The params of this run info.</summary>
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
     /// <summary>The tags of this run info.</summary>
@@ -98,4 +108,34 @@ public sealed record RunQuery
     public int Max { get; init; } = 1000;
     /// <summary>Only children of this run.</summary>
     public string? ParentRunId { get; init; }
+    /// <summary>Which runs by lifecycle: active ones (the default), deleted ones, or all.</summary>
+    public RunLifecycle Lifecycle { get; init; } = RunLifecycle.Active;
+}
+
+/// <summary>Which runs a query returns by lifecycle (a run is deleted when it or its experiment was soft-deleted).</summary>
+public enum RunLifecycle
+{
+    /// <summary>Runs that are not deleted.</summary>
+    Active,
+    /// <summary>Only deleted runs.</summary>
+    Deleted,
+    /// <summary>Every run.</summary>
+    All,
+}
+
+/// <summary>
+/// A dataset a run used as the client that logged it describes it (MLflow's <c>runs/log-inputs</c>): a description of
+/// data kept elsewhere, unlike <see cref="IRunStore.AddDatasetInput"/>, which names a version of a workspace dataset.
+/// One run holds one input per (name, digest).
+/// </summary>
+/// <param name="Name">The dataset's name.</param>
+/// <param name="Digest">A short fingerprint of the data (what tells two versions of a dataset apart).</param>
+/// <param name="SourceType">Where the data lives, e.g. <c>local</c>, <c>s3</c>, <c>http</c>, <c>hugging_face</c>.</param>
+/// <param name="Source">The source's description (often JSON, e.g. <c>{"uri": "s3://bucket/train.csv"}</c>).</param>
+/// <param name="Schema">The dataset's schema (often JSON), if given.</param>
+/// <param name="Profile">Summary statistics (often JSON, e.g. row counts), if given.</param>
+public sealed record ExternalDatasetInput(string Name, string Digest, string SourceType, string Source, string? Schema = null, string? Profile = null)
+{
+    /// <summary>Tags of the input (not of the dataset), e.g. <c>mlflow.data.context</c> = <c>training</c>.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }

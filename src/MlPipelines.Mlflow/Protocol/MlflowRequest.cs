@@ -123,6 +123,13 @@ public sealed class MlflowFields(JsonElement obj)
         }).ToList();
     }
 
+    /// <summary>A message field (an object), or null when absent.</summary>
+    public MlflowFields? Object(string name)
+    {
+        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind == JsonValueKind.Object ? new MlflowFields(v) : throw Bad(name, v, "an object");
+    }
+
     /// <summary>A repeated message field (a list of objects), empty when absent.</summary>
     public IReadOnlyList<MlflowFields> Objects(string name)
     {

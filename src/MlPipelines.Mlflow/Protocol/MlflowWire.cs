@@ -21,16 +21,22 @@ public static class MlflowWire
         w.WriteString("experiment_id", ExperimentIds.IdOf(e));
         w.WriteString("name", e.Name);
         w.WriteString("artifact_location", "mlflow-artifacts:/" + ExperimentIds.IdOf(e));
-        w.WriteString("lifecycle_stage", "active");
+        w.WriteString("lifecycle_stage", e.DeletedAt is null ? Active : Deleted);
         w.WriteNumber("creation_time", e.CreatedAt.ToUnixTimeMilliseconds());
-        w.WriteNumber("last_update_time", (e.LastRunAt ?? e.CreatedAt).ToUnixTimeMilliseconds());
+        w.WriteNumber("last_update_time", Search.MlflowExperimentFilter.LastUpdate(e));
         w.WriteStartArray("tags");
+        foreach (var (k, v) in e.Tags) KeyValue(w, k, v);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    /// <summary>A run object: info, data (latest metrics, params, tags) and inputs.</summary>
-    public static void Run(Utf8JsonWriter w, RunInfo run, string experimentId)
+    /// <summary>The lifecycle stage of what is not deleted.</summary>
+    public const string Active = "active";
+    /// <summary>The lifecycle stage of what is soft-deleted.</summary>
+    public const string Deleted = "deleted";
+
+    /// <summary>A run object: info, data (latest metrics, params, tags) and inputs (the dataset inputs the client described).</summary>
+    public static void Run(Utf8JsonWriter w, RunInfo run, string experimentId, IReadOnlyList<ExternalDatasetInput>? inputs = null)
     {
         w.WriteStartObject();
         w.WritePropertyName("info");
@@ -52,6 +58,7 @@ public static class MlflowWire
         w.WriteEndObject();
         w.WriteStartObject("inputs");
         w.WriteStartArray("dataset_inputs");
+        foreach (var input in inputs ?? []) DatasetInput(w, input);
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -70,7 +77,25 @@ public static class MlflowWire
         w.WriteNumber("start_time", (run.StartedAt ?? run.CreatedAt).ToUnixTimeMilliseconds());
         if (run.EndedAt is { } end) w.WriteNumber("end_time", end.ToUnixTimeMilliseconds());
         w.WriteString("artifact_uri", $"mlflow-artifacts:/{experimentId}/{run.Id}/artifacts");
-        w.WriteString("lifecycle_stage", "active");
+        w.WriteString("lifecycle_stage", run.DeletedAt is null ? Active : Deleted);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A dataset input object: <c>{tags, dataset: {name, digest, source_type, source, schema, profile}}</c>.</summary>
+    public static void DatasetInput(Utf8JsonWriter w, ExternalDatasetInput input)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("tags");
+        foreach (var (k, v) in input.Tags) KeyValue(w, k, v);
+        w.WriteEndArray();
+        w.WriteStartObject("dataset");
+        w.WriteString("name", input.Name);
+        w.WriteString("digest", input.Digest);
+        w.WriteString("source_type", input.SourceType);
+        w.WriteString("source", input.Source);
+        if (input.Schema is not null) w.WriteString("schema", input.Schema);
+        if (input.Profile is not null) w.WriteString("profile", input.Profile);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

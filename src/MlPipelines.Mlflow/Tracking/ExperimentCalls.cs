@@ -1,30 +1,33 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Mlflow.Protocol;
+using MlPipelines.Mlflow.Search;
 
 namespace MlPipelines.Mlflow.Tracking;
 
-/// <summary><c>experiments/create</c>, <c>get</c>, <c>get-by-name</c> and <c>search</c>.</summary>
+/// <summary><c>experiments/create</c>, <c>get</c>, <c>get-by-name</c> and <c>search</c> (renaming, deletion and tags: <see cref="ExperimentLifecycleCalls"/>).</summary>
 public static class ExperimentCalls
 {
     private const int DefaultMax = 1000;
     private const int MaxResults = 50_000;
 
-    /// <summary>Creates an experiment: <c>{"name"}</c> → <c>{"experiment_id"}</c>; RESOURCE_ALREADY_EXISTS for a taken name.</summary>
+    /// <summary>
+    /// Creates an experiment: <c>{"name", "tags"}</c> → <c>{"experiment_id"}</c>; RESOURCE_ALREADY_EXISTS for a taken
+    /// name (a deleted experiment's too, as in MLflow).
+    /// </summary>
     public static IResult Create(MlflowRequest request, IWorkspace workspace)
     {
         var f = request.Fields;
         var name = f.RequiredString("name");
-        if (f.Objects("tags").Count > 0) throw MlflowException.NotImplemented("Experiment tags are not implemented; create the experiment without tags.");
+        var tags = LoggingCalls.Tags(f.Objects("tags"));
         if (f.String("artifact_location") is { Length: > 0 })
             throw MlflowException.Invalid("'artifact_location' cannot be set: artifacts are stored content-addressed in the workspace.");
         if (workspace.Runs.ListExperiments().Any(e => e.Name == name))
             throw new MlflowException(MlflowErrorCode.ResourceAlreadyExists, $"Experiment '{name}' already exists.");
         Experiment created;
-        try { created = workspace.Runs.CreateExperiment(name); }
+        try { created = workspace.Runs.CreateExperiment(name, tags); }
         catch (MlpException e) when (e.Kind == ErrorKind.Conflict) { throw new MlflowException(MlflowErrorCode.ResourceAlreadyExists, $"Experiment '{name}' already exists."); }
         return MlflowJsonResult.Ok(w =>
         {
@@ -48,9 +51,9 @@ public static class ExperimentCalls
     }
 
     /// <summary>
-    /// <c>{max_results, page_token, filter, order_by, view_type}</c> → <c>{experiments, next_page_token}</c>. The filter
-    /// compares the name (<c>name = 'x'</c>, <c>!=</c>, <c>LIKE</c>, <c>ILIKE</c>, joined by AND); order-by keys are
-    /// name, experiment_id, creation_time and last_update_time.
+    /// <c>{max_results, page_token, filter, order_by, view_type}</c> → <c>{experiments, next_page_token}</c>. The view
+    /// type picks active (the default), deleted or all experiments; the filter is <see cref="MlflowExperimentFilter"/>;
+    /// order-by keys are name, experiment_id, creation_time and last_update_time.
     /// </summary>
     public static IResult Search(MlflowRequest request, IWorkspace workspace)
     {
@@ -65,8 +68,13 @@ public static class ExperimentCalls
         var query = $"experiments|{filter}|{string.Join(",", orderBy)}|{view}";
         var offset = PageToken.Read(f.String("page_token"), query);
 
-        IEnumerable<Experiment> all = view == "DELETED_ONLY" ? [] : new ExperimentIds(workspace.Runs).All; // nothing is deleted yet
-        all = all.Where(NameFilter(filter));
+        var test = MlflowExperimentFilter.Parse(filter);
+        var all = new ExperimentIds(workspace.Runs).All.Where(e => view switch
+        {
+            "ACTIVE_ONLY" => e.DeletedAt is null,
+            "DELETED_ONLY" => e.DeletedAt is not null,
+            _ => true,
+        }).Where(test);
         var sorted = Order(all, orderBy).ToList();
         var page = sorted.Skip((int)Math.Min(offset, int.MaxValue)).Take(max).ToList();
         var next = offset + page.Count < sorted.Count ? PageToken.Create(offset + page.Count, query) : null;
@@ -89,35 +97,6 @@ public static class ExperimentCalls
         w.WriteEndObject();
     });
 
-    private static readonly Regex Clause = new(@"^\s*(?:(?:attribute|attributes|attr)\.)?`?name`?\s*(=|!=|<>|LIKE|ILIKE)\s*(?:'([^']*)'|""([^""]*)"")\s*$", RegexOptions.IgnoreCase);
-
-    private static Func<Experiment, bool> NameFilter(string? filter)
-    {
-        if (string.IsNullOrWhiteSpace(filter)) return _ => true;
-        var tests = new List<Func<string, bool>>();
-        foreach (var clause in Regex.Split(filter, @"\s+AND\s+", RegexOptions.IgnoreCase))
-        {
-            var m = Clause.Match(clause);
-            if (!m.Success)
-                throw MlflowException.Invalid($"Invalid experiment filter '{filter}': only comparisons of the name are supported, e.g. name = 'churn' or name LIKE 'team-%', joined by AND.");
-            var value = m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value;
-            var op = m.Groups[1].Value.ToUpperInvariant();
-            tests.Add(op switch
-            {
-                "=" => n => n == value,
-                "!=" or "<>" => n => n != value,
-                _ => Like(value, op == "ILIKE"),
-            });
-        }
-        return e => tests.All(t => t(e.Name));
-    }
-
-    private static Func<string, bool> Like(string pattern, bool ignoreCase)
-    {
-        var regex = new Regex("^" + Regex.Escape(pattern).Replace("%", ".*").Replace("_", ".") + "$", ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        return regex.IsMatch;
-    }
-
     private static IEnumerable<Experiment> Order(IEnumerable<Experiment> all, IReadOnlyList<string> orderBy)
     {
         // MLflow's default: newest first, then by id.
@@ -135,7 +114,7 @@ public static class ExperimentCalls
                 "name" => e => e.Name,
                 "experiment_id" => e => e.Id,
                 "creation_time" => e => e.CreatedAt,
-                "last_update_time" => e => e.LastRunAt ?? e.CreatedAt,
+                "last_update_time" => e => MlflowExperimentFilter.LastUpdate(e),
                 _ => throw MlflowException.Invalid($"Invalid order_by key '{key}'; expected name, experiment_id, creation_time or last_update_time."),
             };
             sorted = sorted is null ? (desc ? all.OrderByDescending(by) : all.OrderBy(by)) : (desc ? sorted.ThenByDescending(by) : sorted.ThenBy(by));

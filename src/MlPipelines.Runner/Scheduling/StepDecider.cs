@@ -66,7 +66,8 @@ internal sealed class StepDecider(IWorkspace workspace, PipelinePlan plan, bool 
         var entry = workspace.Cache.Find(key);
         if (entry is null) return null;
         var run = workspace.Runs.FindRun(entry.RunId);
-        return run is { Status: RunStatus.Completed } ? run : null;
+        // A deleted run (or one of a deleted experiment) is not reused: deleting a run says its results are not wanted.
+        return run is { Status: RunStatus.Completed, DeletedAt: null } ? run : null;
     }
 
     private bool Holds(PlanCondition c, Func<string, UpstreamView> upstream, out string why)

@@ -20,13 +20,16 @@ internal static class RunEndpoints
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Experiments with run counts");
         ws.MapPost("/experiments", (string workspace, CreateExperimentRequest body, HostedWorkspaces hosted) =>
             {
-                var experiment = hosted.Open(workspace).Runs.CreateExperiment(body.Name);
+                var experiment = hosted.Open(workspace).Runs.CreateExperiment(body.Name, body.Tags is null ? null : RunRecordEndpoints.Values("tags", body.Tags));
                 return Results.Created($"/api/v1/workspaces/{workspace}/experiments", experiment);
             })
-            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create an experiment without runs (Conflict when the name exists)");
-        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, HostedWorkspaces hosted) =>
-                hosted.Open(workspace).Runs.QueryRuns(new RunQuery { Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max) }))
-            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by)");
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Create an experiment without runs, with optional tags (Conflict when the name exists)");
+        ws.MapGet("/runs", (string workspace, string? experiment, string? filter, string? orderBy, int? max, string? parentRunId, RunLifecycle? lifecycle, HostedWorkspaces hosted) =>
+                hosted.Open(workspace).Runs.QueryRuns(new RunQuery
+                {
+                    Experiment = experiment, Filter = filter, OrderBy = orderBy, ParentRunId = parentRunId, Max = Max(max), Lifecycle = lifecycle ?? RunLifecycle.Active,
+                }))
+            .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs (run query language filter and order-by; lifecycle Active (default), Deleted or All)");
         ws.MapPost("/runs/search", (string workspace, RunQuery query, HostedWorkspaces hosted) =>
                 hosted.Open(workspace).Runs.QueryRuns(query with { Max = Max(query.Max) }))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("Search runs with the query in the body (long filters)");

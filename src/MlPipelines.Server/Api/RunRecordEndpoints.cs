@@ -89,7 +89,7 @@ internal static class RunRecordEndpoints
     internal static MlpException BatchTooLarge(int count, int limit) =>
         MlpException.Invalid($"'points' has {count} points; the limit is {limit} per batch (MaxPointsPerBatch). Send several batches.");
 
-    private static IReadOnlyDictionary<string, string> Values(string field, IReadOnlyDictionary<string, string>? values)
+    internal static IReadOnlyDictionary<string, string> Values(string field, IReadOnlyDictionary<string, string>? values)
     {
         if (values is null) throw MlpException.Invalid($"'{field}' is missing.");
         if (values.Count > MaxValues) throw MlpException.Invalid($"'{field}' has {values.Count} entries; the limit is {MaxValues} per request.");

@@ -111,6 +111,7 @@ public sealed class ServerHost : IAsyncDisposable
         AccessEndpoints.Map(api);
         RunEndpoints.Map(api);
         RunRecordEndpoints.Map(api);
+        LifecycleEndpoints.Map(api);
         WorkspaceDataEndpoints.Map(api);
         ArtifactEndpoints.Map(api);
         DatasetEndpoints.Map(api);

@@ -5,8 +5,17 @@ namespace MlPipelines.Workspace.Remote.Http;
 // The request and answer bodies of the workspace API that are not Core records themselves. The server binds the
 // same types, so client and server cannot drift apart.
 
-/// <summary>Body of <c>POST …/experiments</c>.</summary>
-public sealed record CreateExperimentRequest(string Name);
+/// <summary>Body of <c>POST …/experiments</c>: a name and optional tags.</summary>
+public sealed record CreateExperimentRequest(string Name, IReadOnlyDictionary<string, string>? Tags = null);
+
+/// <summary>A new name (of an experiment or a run).</summary>
+public sealed record RenameRequest(string NewName);
+
+/// <summary>Dataset inputs described by the client, for one run.</summary>
+public sealed record ExternalDatasetInputsRequest(IReadOnlyList<ExternalDatasetInput> Inputs);
+
+/// <summary>Run ids whose described dataset inputs are wanted.</summary>
+public sealed record RunIdsRequest(IReadOnlyList<string> RunIds);
 
 /// <summary>A run status change.</summary>
 public sealed record StatusRequest(RunStatus Status, string? Reason = null);

@@ -17,7 +17,26 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
 
     public IReadOnlyList<Experiment> ListExperiments() => http.Get<List<Experiment>>(paths.Of("experiments"));
 
-    public Experiment CreateExperiment(string name) => http.Write<Experiment>(HttpMethod.Post, paths.Of("experiments"), new CreateExperimentRequest(name));
+    public Experiment CreateExperiment(string name, IReadOnlyDictionary<string, string>? tags = null) =>
+        http.Write<Experiment>(HttpMethod.Post, paths.Of("experiments"), new CreateExperimentRequest(name, tags));
+
+    public void RenameExperiment(string name, string newName) =>
+        http.Write(HttpMethod.Put, paths.Segments("experiments", name, "name"), new RenameRequest(newName));
+
+    public void DeleteExperiment(string name) => http.Write(HttpMethod.Delete, paths.Segments("experiments", name), null);
+
+    public void RestoreExperiment(string name) => http.Write(HttpMethod.Post, paths.Segments("experiments", name, "restore"), null);
+
+    public void SetExperimentTags(string name, IReadOnlyDictionary<string, string> values) =>
+        http.Write(HttpMethod.Post, paths.Segments("experiments", name, "tags"), new ValuesRequest(values));
+
+    public void DeleteExperimentTag(string name, string key) => http.Write(HttpMethod.Delete, paths.Segments("experiments", name, "tags", key), null);
+
+    public void RenameRun(string runId, string newName) => http.Write(HttpMethod.Put, paths.Run(runId, "name"), new RenameRequest(newName));
+
+    public void DeleteRun(string runId) => http.Write(HttpMethod.Delete, paths.Run(runId), null);
+
+    public void RestoreRun(string runId) => http.Write(HttpMethod.Post, paths.Run(runId, "restore"), null);
 
     public void SetStatus(string runId, RunStatus status, string? reason = null) =>
         http.Write(HttpMethod.Put, paths.Run(runId, "status"), new StatusRequest(status, reason));
@@ -92,4 +111,20 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
 
     public IReadOnlyList<(string Dataset, int Version)> GetDatasetInputs(string runId) =>
         http.Get<List<DatasetInput>>(paths.Run(runId, "datasetInputs")).Select(d => (d.Dataset, d.Version)).ToList();
+
+    public void AddExternalDatasetInputs(string runId, IReadOnlyList<ExternalDatasetInput> inputs)
+    {
+        foreach (var chunk in inputs.Chunk(1000))
+            http.Write(HttpMethod.Post, paths.Run(runId, "externalDatasetInputs"), new ExternalDatasetInputsRequest(chunk));
+        if (inputs.Count == 0) http.Write(HttpMethod.Post, paths.Run(runId, "externalDatasetInputs"), new ExternalDatasetInputsRequest([])); // still checks the run
+    }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<ExternalDatasetInput>> GetExternalDatasetInputs(IReadOnlyCollection<string> runIds)
+    {
+        var all = new Dictionary<string, IReadOnlyList<ExternalDatasetInput>>();
+        foreach (var chunk in runIds.Distinct().Chunk(10_000))
+            foreach (var (id, inputs) in http.Write<Dictionary<string, List<ExternalDatasetInput>>>(HttpMethod.Post, paths.Of("externalDatasetInputs/search"), new RunIdsRequest(chunk)))
+                all[id] = inputs;
+        return all;
+    }
 }

@@ -24,7 +24,9 @@ internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions op
             if (run.ParentRunId is not null) KeyOf(s, run.ParentRunId);
             var now = Now;
             s.Exec("INSERT INTO experiments(name, created_at) VALUES($p0, $p1) ON CONFLICT(name) DO NOTHING", experiment, now);
-            var expId = s.Long("SELECT id FROM experiments WHERE name = $p0", experiment)!.Value;
+            var (expId, deleted) = s.Query("SELECT id, deleted_at FROM experiments WHERE name = $p0", r => (r.GetInt64(0), !r.IsDBNull(1)), experiment)[0];
+            if (deleted)
+                throw MlpException.Invalid($"Experiment '{experiment}' is deleted; restore it (mlp experiment restore {experiment}) before adding runs to it.");
             var running = run.Status == RunStatus.Running;
             for (var attempt = 0; ; attempt++)
             {
@@ -58,17 +60,40 @@ internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions op
         return rows.Count == 0 ? null : RunRows.Complete(s, rows)[0];
     });
 
-    public IReadOnlyList<Experiment> ListExperiments() => db.Read(s => s.Query("""
-        SELECT e.name, e.created_at, (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id),
-               (SELECT MAX(created_at) FROM runs r WHERE r.experiment_id = e.id), e.id
-        FROM experiments e ORDER BY e.name
-        """, r => new Experiment(r.GetString(0), r.Time(1), r.GetInt32(2), r.TimeOrNull(3)) { Id = r.GetInt64(4) }));
+    public IReadOnlyList<Experiment> ListExperiments() => db.Read(s =>
+    {
+        var tags = new Dictionary<long, Dictionary<string, string>>();
+        foreach (var (id, name, value) in s.Query("SELECT experiment_id, name, value FROM experiment_tags", r => (r.GetInt64(0), r.GetString(1), r.GetString(2))))
+        {
+            if (!tags.TryGetValue(id, out var d)) tags[id] = d = new Dictionary<string, string>(StringComparer.Ordinal);
+            d[name] = value;
+        }
+        return (IReadOnlyList<Experiment>)s.Query("""
+            SELECT e.name, e.created_at, (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id),
+                   (SELECT MAX(created_at) FROM runs r WHERE r.experiment_id = e.id), e.id, e.deleted_at
+            FROM experiments e ORDER BY e.name
+            """, r => new Experiment(r.GetString(0), r.Time(1), r.GetInt32(2), r.TimeOrNull(3))
+        {
+            Id = r.GetInt64(4),
+            DeletedAt = r.TimeOrNull(5),
+            Tags = tags.GetValueOrDefault(r.GetInt64(4)) ?? new Dictionary<string, string>(),
+        });
+    });
 
-    public Experiment CreateExperiment(string name)
+    public Experiment CreateExperiment(string name, IReadOnlyDictionary<string, string>? tags = null)
     {
         Names.Validate("experiment", name);
-        var created = db.Write(s => s.Exec("INSERT INTO experiments(name, created_at) VALUES($p0, $p1) ON CONFLICT(name) DO NOTHING", name, Now));
-        if (created == 0) throw MlpException.Conflict($"An experiment named '{name}' already exists.");
+        foreach (var k in tags?.Keys ?? []) Names.Validate("tag", k);
+        db.Write(s =>
+        {
+            if (s.Exec("INSERT INTO experiments(name, created_at) VALUES($p0, $p1) ON CONFLICT(name) DO NOTHING", name, Now) == 0)
+            {
+                var deleted = s.Long("SELECT deleted_at FROM experiments WHERE name = $p0", name) is not null;
+                throw MlpException.Conflict($"An experiment named '{name}' already exists{(deleted ? " (deleted; restore it or choose another name)" : "")}.");
+            }
+            var id = s.Long("SELECT id FROM experiments WHERE name = $p0", name)!.Value;
+            foreach (var (k, v) in tags ?? new Dictionary<string, string>()) UpsertExperimentTag(s, id, k, v);
+        });
         return ListExperiments().First(e => e.Name == name);
     }
 

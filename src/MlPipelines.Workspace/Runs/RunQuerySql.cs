@@ -45,6 +45,9 @@ internal sealed class RunQuerySql
         var scope = new List<string>();
         if (query.Experiment is not null) scope.Add($"r.experiment_id = (SELECT id FROM experiments WHERE name = {P(query.Experiment)})");
         if (query.ParentRunId is not null) scope.Add($"r.parent_id = {P(query.ParentRunId)}");
+        // A run is deleted when it, or its experiment, was soft-deleted.
+        if (query.Lifecycle == RunLifecycle.Active) scope.Add("r.deleted_at IS NULL AND e.deleted_at IS NULL");
+        else if (query.Lifecycle == RunLifecycle.Deleted) scope.Add("(r.deleted_at IS NOT NULL OR e.deleted_at IS NOT NULL)");
         var conjuncts = filter is null ? [] : Conjuncts(filter).ToList();
 
         if (order.Count > 0 && order[0].Field.Kind == FieldKind.Metric)

@@ -10,7 +10,7 @@ internal static class RunRows
 {
     /// <summary>The run columns every run query selects, in the order <see cref="Map"/> reads them.</summary>
     public const string Columns =
-        "r.key, r.id, e.name, r.name, r.status, r.reason, r.kind, r.parent_id, r.created_at, r.started_at, r.ended_at, r.heartbeat_at, r.reused_from, r.snapshot_hash";
+        "r.key, r.id, e.name, r.name, r.status, r.reason, r.kind, r.parent_id, r.created_at, r.started_at, r.ended_at, r.heartbeat_at, r.reused_from, r.snapshot_hash, COALESCE(r.deleted_at, e.deleted_at)";
 
     public const string From = "runs r JOIN experiments e ON e.id = r.experiment_id";
 
@@ -46,6 +46,7 @@ internal static class RunRows
             Duration = duration,
             ReusedFrom = r.StrOrNull(12),
             SnapshotHash = r.StrOrNull(13),
+            DeletedAt = r.TimeOrNull(14),
         });
     }
 

@@ -41,6 +41,12 @@ internal abstract class SqlDialect
     public abstract string RunKeysFrom(string table);
 
     /// <summary>
+    /// "FROM … WHERE …" over <paramref name="table"/> (alias <c>c</c>, joined to its run as <c>r</c>) restricted to the
+    /// run ids in <c>$p0</c>, a JSON array of strings.
+    /// </summary>
+    public abstract string RunIdsFrom(string table);
+
+    /// <summary>
     /// "FROM … WHERE …" over <paramref name="table"/> (alias <c>c</c>) restricted to the (name, version) pairs in
     /// <c>$p0</c>, a JSON array of <c>[name, version]</c> arrays.
     /// </summary>

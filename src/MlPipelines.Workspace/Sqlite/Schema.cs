@@ -115,6 +115,16 @@ internal static class Schema
           name TEXT NOT NULL, count INTEGER NOT NULL, points BLOB NOT NULL);
         CREATE INDEX metric_chunks_run_name ON metric_chunks(run_key, name);
         """,
+        // 4 (lifecycle): soft delete of experiments and runs, experiment tags, datasets described by the client (MLflow log-inputs).
+        """
+        ALTER TABLE experiments ADD COLUMN deleted_at INTEGER;
+        ALTER TABLE runs ADD COLUMN deleted_at INTEGER;
+        CREATE TABLE experiment_tags(experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE, name TEXT NOT NULL,
+          value TEXT NOT NULL, PRIMARY KEY(experiment_id, name)) WITHOUT ROWID;
+        CREATE TABLE run_external_datasets(id INTEGER PRIMARY KEY, run_key INTEGER NOT NULL REFERENCES runs(key) ON DELETE CASCADE,
+          name TEXT NOT NULL, digest TEXT NOT NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, data_schema TEXT, data_profile TEXT,
+          tags_json TEXT NOT NULL, UNIQUE(run_key, name, digest));
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>

@@ -38,6 +38,9 @@ internal sealed class SqliteDialect : SqlDialect
     // The key list drives primary-key lookups.
     public override string RunKeysFrom(string table) => $"FROM json_each($p0) j CROSS JOIN {table} c WHERE c.run_key = j.value";
 
+    public override string RunIdsFrom(string table) =>
+        $"FROM json_each($p0) j CROSS JOIN runs r CROSS JOIN {table} c WHERE r.id = j.value AND c.run_key = r.key";
+
     public override string ModelKeysFrom(string table) =>
         $"FROM json_each($p0) j CROSS JOIN {table} c WHERE c.name = json_extract(j.value, '$[0]') AND c.version = json_extract(j.value, '$[1]')";
 }

@@ -35,11 +35,14 @@ async function step(call, fn, check) {
   await step('runs/search', () => Runs.search({ experiment_ids: [experimentId], filter: "params.lr = '0.1' and metrics.loss < 1", max_results: 10 }), r => r.runs?.length === 1 ? null : `expected 1 run, got ${r.runs?.length}`);
   await step('runs/update', () => Runs.update({ run_id: runId, status: 'FINISHED', end_time: Date.now() }), r => r.run_info?.status === 'FINISHED' ? null : 'status not FINISHED');
   await step('runs/delete-tag', () => Runs.deleteTag({ run_id: runId, key: 'team' }));
-  await step('runs/delete', () => Runs.delete({ run_id: runId }));
-  await step('runs/restore', () => Runs.restore({ run_id: runId }));
-  await step('experiments/update', () => Experiments.update({ experiment_id: experimentId, new_name: 'node-client-2' }));
+  const stage = (r) => r.run?.info?.lifecycle_stage ?? r.experiment?.lifecycle_stage;
+  const expect = (want) => (r) => stage(r) === want ? null : `lifecycle_stage ${stage(r)}, expected ${want}`;
+  await step('runs/delete', async () => { await Runs.delete({ run_id: runId }); return Runs.get({ run_id: runId }); }, expect('deleted'));
+  await step('runs/restore', async () => { await Runs.restore({ run_id: runId }); return Runs.get({ run_id: runId }); }, expect('active'));
+  await step('experiments/update', async () => { await Experiments.update({ experiment_id: experimentId, new_name: 'node-client-2' }); return Experiments.get({ experiment_id: experimentId }); },
+    r => r.experiment?.name === 'node-client-2' ? null : `name ${r.experiment?.name}`);
   await step('experiments/set-experiment-tag', () => Experiments.setExperimentTag({ experiment_id: experimentId, key: 'k', value: 'v' }));
-  await step('experiments/delete', () => Experiments.delete({ experiment_id: experimentId }));
-  await step('experiments/restore', () => Experiments.restore({ experiment_id: experimentId }));
+  await step('experiments/delete', async () => { await Experiments.delete({ experiment_id: experimentId }); return Experiments.get({ experiment_id: experimentId }); }, expect('deleted'));
+  await step('experiments/restore', async () => { await Experiments.restore({ experiment_id: experimentId }); return Experiments.get({ experiment_id: experimentId }); }, expect('active'));
   await step('artifacts/list', () => Artifacts.list({ run_id: runId }));
 })();
