@@ -115,6 +115,17 @@ internal static class Schema
           name TEXT NOT NULL, count INTEGER NOT NULL, points BLOB NOT NULL);
         CREATE INDEX metric_chunks_run_name ON metric_chunks(run_key, name);
         """,
+        // 4 (registry): a model exists apart from its versions (description, tags, zero versions); versions keep a source URI
+        // and when their description or tags last changed.
+        """
+        CREATE TABLE registered_models(name TEXT PRIMARY KEY, description TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+          created_by TEXT) WITHOUT ROWID;
+        CREATE TABLE registered_model_tags(name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE, key TEXT NOT NULL,
+          value TEXT NOT NULL, PRIMARY KEY(name, key)) WITHOUT ROWID;
+        INSERT INTO registered_models(name, created_at, updated_at) SELECT name, MIN(created_at), MAX(created_at) FROM models GROUP BY name;
+        ALTER TABLE models ADD COLUMN updated_at INTEGER;
+        ALTER TABLE models ADD COLUMN source TEXT;
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>
