@@ -55,7 +55,7 @@ internal sealed partial class LocalModelRegistry
     {
         EnsureModel(s, name);
         if (s.Exec("DELETE FROM registered_model_tags WHERE name = $p0 AND key = $p1", name, key) == 0)
-            throw MlpException.NotFound($"tag of model '{name}'", key,
+            throw MlpException.NotFound("tag", $"{key}' on '{name}", // reads: Unknown tag 'k' on 'churn'; available: …
                 s.Query("SELECT key FROM registered_model_tags WHERE name = $p0 ORDER BY key", r => r.GetString(0), name));
         s.Exec("UPDATE registered_models SET updated_at = $p1 WHERE name = $p0", name, DateTimeOffset.UtcNow);
     });

@@ -31,7 +31,7 @@ internal sealed partial class LocalModelRegistry
     {
         EnsureVersion(s, name, version);
         if (s.Exec("DELETE FROM model_tags WHERE name = $p0 AND version = $p1 AND key = $p2", name, version, key) == 0)
-            throw MlpException.NotFound($"tag of model '{name}:{version}'", key,
+            throw MlpException.NotFound("tag", $"{key}' on '{name}:{version}", // reads: Unknown tag 'k' on 'churn:2'; available: …
                 s.Query("SELECT key FROM model_tags WHERE name = $p0 AND version = $p1 ORDER BY key", r => r.GetString(0), name, version));
         s.Exec("UPDATE models SET updated_at = $p2 WHERE name = $p0 AND version = $p1", name, version, DateTimeOffset.UtcNow);
     });
