@@ -18,6 +18,13 @@ public static class MlflowActions
     /// <summary>Log metric points to an existing run.</summary>
     public const string MetricsWrite = "workspaces/metrics/write";
 
+    /// <summary>Read registered models, versions and aliases.</summary>
+    public const string ModelsRead = "workspaces/models/versions/read";
+    /// <summary>Create and change models and versions, move aliases.</summary>
+    public const string ModelsWrite = "workspaces/models/versions/write";
+    /// <summary>Delete models and versions.</summary>
+    public const string ModelsDelete = "workspaces/models/versions/delete";
+
     /// <summary>Every action used here.</summary>
-    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite];
+    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite, ModelsRead, ModelsWrite, ModelsDelete];
 }

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Routing;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Workspaces;
 using MlPipelines.Mlflow.Protocol;
+using MlPipelines.Mlflow.Registry;
 using MlPipelines.Mlflow.Tracking;
 using A = MlPipelines.Mlflow.MlflowActions;
 
 namespace MlPipelines.Mlflow;
 
 /// <summary>
-/// Maps MLflow's REST API (tracking part) under a route group that addresses one workspace, e.g.
+/// Maps MLflow's REST API (tracking and model registry) under a route group that addresses one workspace, e.g.
 /// <c>/workspaces/{workspace}</c>: each call under <c>api/2.0/mlflow/…</c> and again under <c>ajax-api/2.0/mlflow/…</c>,
 /// so <c>MLFLOW_TRACKING_URI=https://host:port/workspaces/team</c> works with MLflow clients. Every endpoint declares
 /// its action through <see cref="MlflowHosting.Declare"/>; errors are MLflow's <c>{"error_code", "message"}</c>.
@@ -43,6 +44,28 @@ public static class MlflowApi
         ("POST", "runs/delete-tag", A.RunsWrite),
         ("POST", "runs/log-batch", A.MetricsWrite),
         ("GET", "metrics/get-history", A.MetricsRead),
+        // Model registry
+        ("POST", "registered-models/create", A.ModelsWrite),
+        ("GET", "registered-models/get", A.ModelsRead),
+        ("GET", "registered-models/search", A.ModelsRead),
+        ("PATCH", "registered-models/update", A.ModelsWrite),
+        ("POST", "registered-models/rename", A.ModelsWrite),
+        ("DELETE", "registered-models/delete", A.ModelsDelete),
+        ("POST", "registered-models/set-tag", A.ModelsWrite),
+        ("DELETE", "registered-models/delete-tag", A.ModelsWrite),
+        ("POST", "registered-models/get-latest-versions", A.ModelsRead),
+        ("GET", "registered-models/get-latest-versions", A.ModelsRead),
+        ("POST", "registered-models/alias", A.ModelsWrite),
+        ("DELETE", "registered-models/alias", A.ModelsWrite),
+        ("GET", "registered-models/alias", A.ModelsRead),
+        ("POST", "model-versions/create", A.ModelsWrite),
+        ("GET", "model-versions/get", A.ModelsRead),
+        ("GET", "model-versions/search", A.ModelsRead),
+        ("PATCH", "model-versions/update", A.ModelsWrite),
+        ("DELETE", "model-versions/delete", A.ModelsDelete),
+        ("POST", "model-versions/set-tag", A.ModelsWrite),
+        ("DELETE", "model-versions/delete-tag", A.ModelsWrite),
+        ("GET", "model-versions/get-download-uri", A.ModelsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
@@ -73,6 +96,27 @@ public static class MlflowApi
         ["POST runs/delete-tag"] = LoggingCalls.DeleteTag,
         ["POST runs/log-batch"] = LoggingCalls.LogBatch,
         ["GET metrics/get-history"] = MetricHistoryCalls.GetHistory,
+        ["POST registered-models/create"] = RegisteredModelCalls.Create,
+        ["GET registered-models/get"] = RegisteredModelCalls.Get,
+        ["GET registered-models/search"] = RegisteredModelCalls.Search,
+        ["PATCH registered-models/update"] = RegisteredModelCalls.Update,
+        ["POST registered-models/rename"] = RegisteredModelCalls.Rename,
+        ["DELETE registered-models/delete"] = RegisteredModelCalls.Delete,
+        ["POST registered-models/set-tag"] = RegisteredModelCalls.SetTag,
+        ["DELETE registered-models/delete-tag"] = RegisteredModelCalls.DeleteTag,
+        ["POST registered-models/get-latest-versions"] = RegisteredModelCalls.GetLatestVersions,
+        ["GET registered-models/get-latest-versions"] = RegisteredModelCalls.GetLatestVersions,
+        ["POST registered-models/alias"] = AliasCalls.Set,
+        ["DELETE registered-models/alias"] = AliasCalls.Delete,
+        ["GET registered-models/alias"] = AliasCalls.Get,
+        ["POST model-versions/create"] = ModelVersionCalls.Create,
+        ["GET model-versions/get"] = ModelVersionCalls.Get,
+        ["GET model-versions/search"] = ModelVersionCalls.Search,
+        ["PATCH model-versions/update"] = ModelVersionCalls.Update,
+        ["DELETE model-versions/delete"] = ModelVersionCalls.Delete,
+        ["POST model-versions/set-tag"] = ModelVersionCalls.SetTag,
+        ["DELETE model-versions/delete-tag"] = ModelVersionCalls.DeleteTag,
+        ["GET model-versions/get-download-uri"] = ModelVersionCalls.GetDownloadUri,
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other MLflow paths.</summary>
@@ -102,6 +146,7 @@ public static class MlflowApi
             var request = await MlflowRequest.ReadAsync(context);
             request.Denial = action => hosting.Denial(context, action);
             request.RunDenial = runId => hosting.RunDenial(context, runId);
+            if (hosting.Caller?.Invoke(context) is { Length: > 0 } caller) request.Caller = caller;
             return handler(request, workspace);
         }
         catch (MlflowException e) { return MlflowJsonResult.Error(e); }

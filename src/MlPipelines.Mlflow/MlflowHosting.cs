@@ -13,11 +13,13 @@ namespace MlPipelines.Mlflow;
 /// <param name="Denial">Whether the caller of a request may do a further action: null when allowed, else the message naming the action
 /// (for calls whose needs depend on their content, e.g. log-batch with params).</param>
 /// <param name="RunDenial">Why the caller may not touch a run named in the body (a run-scoped token naming another run), or null.</param>
+/// <param name="Caller">The caller's identity for records that name who did something (alias history, creators); null when the host has none.</param>
 public sealed record MlflowHosting(
     Func<HttpContext, IWorkspace> Workspace,
     Func<RouteHandlerBuilder, string, RouteHandlerBuilder> Declare,
     Func<HttpContext, string, string?> Denial,
-    Func<HttpContext, string, string?> RunDenial);
+    Func<HttpContext, string, string?> RunDenial,
+    Func<HttpContext, string?>? Caller = null);
 
 /// <summary>
 /// Endpoint metadata: an MLflow call that names its run in the body (<c>run_id</c>), not in the route. The server lets a

@@ -126,6 +126,17 @@ internal static class PgSchema
           source_type mlp_text NOT NULL, source mlp_text NOT NULL, data_schema mlp_text, data_profile mlp_text, tags_json mlp_text NOT NULL,
           UNIQUE(run_key, name, digest));
         """,
+        // 3 (registry): a model exists apart from its versions (description, tags, zero versions); versions keep a source URI
+        // and when their description or tags last changed.
+        """
+        CREATE TABLE registered_models(name mlp_text PRIMARY KEY, description mlp_text, created_at bigint NOT NULL, updated_at bigint NOT NULL,
+          created_by mlp_text);
+        CREATE TABLE registered_model_tags(name mlp_text NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE, key mlp_text NOT NULL,
+          value mlp_text NOT NULL, PRIMARY KEY(name, key));
+        INSERT INTO registered_models(name, created_at, updated_at) SELECT name, MIN(created_at), MAX(created_at) FROM models GROUP BY name;
+        ALTER TABLE models ADD COLUMN updated_at bigint;
+        ALTER TABLE models ADD COLUMN source mlp_text;
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a schema newer than this code.</summary>

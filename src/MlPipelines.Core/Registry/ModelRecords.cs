@@ -29,6 +29,13 @@ public sealed record ModelVersion
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>The created by of this model version.</summary>
     public string? CreatedBy { get; init; }
+    /// <summary>When the description or a tag of this version last changed; null when never changed since it was created.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+    /// <summary>
+    /// Where the files came from as a URI, e.g. <c>runs:/RUN_ID/model</c> (set for a run's output) or what an MLflow client gave
+    /// (kept even when it names nothing the workspace holds, in which case the version has no files).
+    /// </summary>
+    public string? Source { get; init; }
 }
 
 /// <summary>One file of a model version.</summary>
@@ -62,7 +69,8 @@ public sealed record NewModelVersion
     public string? LocalPath { get; init; }
     /// <summary>
     /// Or files already in the artifact store (relative path, hash, size): how a remote client registers a local folder
-    /// after uploading its blobs. Every blob must exist with that size.
+    /// after uploading its blobs. Every blob must exist with that size. An empty list registers a version without files
+    /// (an MLflow source the workspace does not hold, kept in <see cref="Source"/>).
     /// </summary>
     public IReadOnlyList<ModelFile>? Files { get; init; }
     /// <summary>The flavor of this new model version.</summary>
@@ -77,6 +85,8 @@ public sealed record NewModelVersion
     public string? Environment { get; init; }
     /// <summary>The created by of this new model version.</summary>
     public string? CreatedBy { get; init; }
+    /// <summary>The source URI to record; defaults to <c>runs:/RUN_ID/OUTPUT_PATH</c> for a run's output, else none.</summary>
+    public string? Source { get; init; }
     /// <summary>Hears of each symbolic link of <see cref="LocalPath"/> that was skipped (out of the folder, dangling or a loop).</summary>
     public Action<string>? OnWarning { get; init; }
 }

@@ -29,7 +29,9 @@ public sealed class MlflowRequest
     /// <summary>Reads the request: the query for GET, else the JSON body (an empty body is <c>{}</c>).</summary>
     public static async Task<MlflowRequest> ReadAsync(HttpContext context)
     {
-        if (HttpMethods.IsGet(context.Request.Method))
+        // A DELETE carries its fields in the body (as MLflow's clients send it) or, with an empty body, in the query.
+        if (HttpMethods.IsGet(context.Request.Method)
+            || (HttpMethods.IsDelete(context.Request.Method) && context.Request.ContentLength is null or 0 && context.Request.Query.Count > 0))
         {
             var obj = new JsonObject();
             foreach (var (key, values) in context.Request.Query)
@@ -62,6 +64,9 @@ public sealed class MlflowRequest
         if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
         return id;
     }
+
+    /// <summary>Who is calling, for records that name who did something; "mlflow" when the host cannot say.</summary>
+    public string Caller { get; internal set; } = "mlflow";
 
     /// <summary>Why the caller may not touch run <c>id</c> (a run-scoped token naming another run), or null.</summary>
     internal Func<string, string?> RunDenial { get; set; } = _ => null;

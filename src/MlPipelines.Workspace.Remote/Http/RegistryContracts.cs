@@ -60,7 +60,21 @@ public sealed record RegisterModelRequest
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
     /// <summary>Environment of the version.</summary>
     public string? Environment { get; init; }
+    /// <summary>Source URI to record; with an empty <see cref="Files"/> list it registers a version without files.</summary>
+    public string? Source { get; init; }
 }
+
+/// <summary>Body of <c>POST …/registeredModels</c>: a model with no version yet; the creator is the authenticated caller.</summary>
+public sealed record CreateModelRequest(string Name, string? Description = null, IReadOnlyDictionary<string, string>? Tags = null);
+
+/// <summary>Body of <c>PATCH …/registeredModels/{name}</c> and <c>PATCH …/models/{name}/versions/{version}</c>: the new description (null clears it).</summary>
+public sealed record DescriptionRequest(string? Description);
+
+/// <summary>Body of <c>POST …/registeredModels/{name}/rename</c>.</summary>
+public sealed record RenameModelRequest(string NewName);
+
+/// <summary>Body of <c>PUT …/tags/{key}</c> of a model or a version.</summary>
+public sealed record TagValueRequest(string Value);
 
 /// <summary>Body of <c>PUT …/models/{name}/aliases/{alias}</c>; who moved it is the authenticated caller.</summary>
 public sealed record SetAliasRequest(int Version, string? Reason = null);

@@ -24,6 +24,7 @@ internal sealed class RemoteModelRegistry(RemoteConnection http, WorkspacePaths 
         {
             RunId = request.RunId, RunOutputPath = request.RunOutputPath, Files = files, Flavor = request.Flavor,
             SignatureJson = request.SignatureJson, Description = request.Description, Tags = request.Tags, Environment = request.Environment,
+            Source = request.Source,
         });
     }
 
@@ -47,6 +48,36 @@ internal sealed class RemoteModelRegistry(RemoteConnection http, WorkspacePaths 
     public IReadOnlyList<AliasChange> History(string name) => http.Get<List<AliasChange>>(paths.Segments("models", name, "history"));
 
     public void Delete(string name, int version) => http.Write(HttpMethod.Delete, paths.Segments("models", name, "versions", version.ToString()), null);
+
+    /// <summary>Creates a model; <paramref name="who"/> is ignored — the server records the authenticated caller.</summary>
+    public RegisteredModel CreateModel(string name, string? description, IReadOnlyDictionary<string, string> tags, string who) =>
+        http.Write<RegisteredModel>(HttpMethod.Post, paths.Of("registeredModels"), new CreateModelRequest(Names.Validate("model", name), description, tags));
+
+    public RegisteredModel GetModel(string name) => http.Get<RegisteredModel>(paths.Segments("registeredModels", name));
+
+    public IReadOnlyList<RegisteredModel> Models() => http.Get<List<RegisteredModel>>(paths.Of("registeredModels"));
+
+    public RegisteredModel UpdateModel(string name, string? description) =>
+        http.Write<RegisteredModel>(HttpMethod.Patch, paths.Segments("registeredModels", name), new DescriptionRequest(description));
+
+    public void SetModelTag(string name, string key, string value) =>
+        http.Write(HttpMethod.Put, paths.Segments("registeredModels", name, "tags", key), new TagValueRequest(value));
+
+    public void DeleteModelTag(string name, string key) => http.Write(HttpMethod.Delete, paths.Segments("registeredModels", name, "tags", key), null);
+
+    public RegisteredModel RenameModel(string name, string newName) =>
+        http.Write<RegisteredModel>(HttpMethod.Post, paths.Segments("registeredModels", name, "rename"), new RenameModelRequest(newName));
+
+    public void DeleteModel(string name) => http.Write(HttpMethod.Delete, paths.Segments("registeredModels", name), null);
+
+    public ModelVersion UpdateVersion(string name, int version, string? description) =>
+        http.Write<ModelVersion>(HttpMethod.Patch, paths.Segments("models", name, "versions", version.ToString()), new DescriptionRequest(description));
+
+    public void SetVersionTag(string name, int version, string key, string value) =>
+        http.Write(HttpMethod.Put, paths.Segments("models", name, "versions", version.ToString(), "tags", key), new TagValueRequest(value));
+
+    public void DeleteVersionTag(string name, int version, string key) =>
+        http.Write(HttpMethod.Delete, paths.Segments("models", name, "versions", version.ToString(), "tags", key), null);
 
     public void Download(ModelRef reference, string outputDir)
     {

@@ -20,6 +20,7 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
         var name = Names.Validate("model", request.Name);
         foreach (var k in request.Tags.Keys) Names.ValidateKey("tag", k);
         var files = CollectFiles(request);
+        var source = request.Source ?? (request.RunOutputPath is { } output ? $"runs:/{request.RunId}/{ArtifactPaths.Normalize("output", output)}" : null);
         var hash = FileIngest.SetHash(files.Select(f => (f.Path, f.Hash)));
         RunInfo? run = request.RunId is null ? null : runs.GetRun(request.RunId);
         var parent = run?.ParentRunId is { } pid ? runs.FindRun(pid) : null;
@@ -28,13 +29,18 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
         var version = db.Write(s =>
         {
             // A counter per name, so a deleted version's number is never handed out again.
+            var now = DateTimeOffset.UtcNow;
             s.Exec("INSERT INTO model_names(name, last_version) VALUES($p0, 0) ON CONFLICT(name) DO NOTHING", name);
+            s.Exec("""
+                INSERT INTO registered_models(name, created_at, updated_at, created_by) VALUES($p0, $p1, $p1, $p2)
+                ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at
+                """, name, now, request.CreatedBy ?? options.User);
             var next = (int)s.Long("UPDATE model_names SET last_version = last_version + 1 WHERE name = $p0 RETURNING last_version", name)!.Value;
             s.Exec("""
-                INSERT INTO models(name, version, hash, flavor, signature, description, created_at, created_by, run_id, pipeline_run_id, snapshot_hash, environment)
-                VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11)
-                """, name, next, hash, request.Flavor, request.SignatureJson, request.Description, DateTimeOffset.UtcNow,
-                request.CreatedBy ?? options.User, run?.Id, parent?.Id, run?.SnapshotHash ?? parent?.SnapshotHash, environment);
+                INSERT INTO models(name, version, hash, flavor, signature, description, created_at, created_by, run_id, pipeline_run_id, snapshot_hash, environment, source)
+                VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12)
+                """, name, next, hash, request.Flavor, request.SignatureJson, request.Description, now,
+                request.CreatedBy ?? options.User, run?.Id, parent?.Id, run?.SnapshotHash ?? parent?.SnapshotHash, environment, source);
             var insertFile = s.Prepared("INSERT INTO model_files(name, version, path, hash, size) VALUES($p0, $p1, $p2, $p3, $p4)", 5);
             foreach (var f in files)
             {
@@ -63,6 +69,8 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
     {
         if (new object?[] { request.RunOutputPath, request.LocalPath, request.Files }.Count(x => x is not null) != 1)
             throw MlpException.Invalid($"Registering model '{request.Name}' needs exactly one source: --run RUN_ID --path OUTPUT_PATH, or a local --path.");
+        // A version without files keeps only its source (an MLflow source URI the workspace does not hold).
+        if (request.Files is { Count: 0 } && request.Source is not null) return [];
         if (request.Files is { } stored)
             return StoredFileManifest.Check("model", request.Name, stored.Select(f => new ManifestEntry(f.Path, f.Hash, f.Size)), artifacts)
                 .Select(f => new ModelFile(f.Path, f.Hash, f.Size)).ToList();
@@ -136,6 +144,7 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
         if (deployments.Count > 0)
             throw MlpException.Conflict($"Model '{name}:{version}' cannot be deleted: deployment {string.Join(", ", deployments.Select(d => $"'{d}'"))} uses it.");
         s.Exec("DELETE FROM models WHERE name = $p0 AND version = $p1", name, version);
+        s.Exec("UPDATE registered_models SET updated_at = $p1 WHERE name = $p0", name, DateTimeOffset.UtcNow);
     });
 
     public void Download(ModelRef reference, string outputDir)
@@ -147,7 +156,7 @@ internal sealed partial class LocalModelRegistry(StoreDb db, LocalArtifactStore 
 
     private static void EnsureModel(DbSession s, string name)
     {
-        if (s.Long("SELECT COUNT(*) FROM models WHERE name = $p0", name) == 0)
-            throw MlpException.NotFound("model", name, s.Query("SELECT DISTINCT name FROM models ORDER BY name", r => r.GetString(0)));
+        if (s.Long("SELECT COUNT(*) FROM registered_models WHERE name = $p0", name) == 0)
+            throw MlpException.NotFound("model", name, s.Query("SELECT name FROM registered_models ORDER BY name", r => r.GetString(0)));
     }
 }

@@ -9,7 +9,7 @@ namespace MlPipelines.Workspace.Registry;
 internal static class ModelRows
 {
     public const string Columns =
-        "m.name, m.version, m.hash, m.flavor, m.signature, m.description, m.created_at, m.created_by, m.run_id, m.pipeline_run_id, m.snapshot_hash, m.environment";
+        "m.name, m.version, m.hash, m.flavor, m.signature, m.description, m.created_at, m.created_by, m.run_id, m.pipeline_run_id, m.snapshot_hash, m.environment, m.updated_at, m.source";
 
     public static List<ModelVersion> Load(DbSession s, string whereAndOrder, params object?[] args)
     {
@@ -68,6 +68,8 @@ internal static class ModelRows
         Description = r.StrOrNull(5),
         CreatedAt = r.Time(6),
         CreatedBy = r.StrOrNull(7),
+        UpdatedAt = r.TimeOrNull(12),
+        Source = r.StrOrNull(13),
         Lineage = new ModelLineage
         {
             RunId = r.StrOrNull(8),

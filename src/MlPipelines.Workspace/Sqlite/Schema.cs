@@ -125,6 +125,17 @@ internal static class Schema
           name TEXT NOT NULL, digest TEXT NOT NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, data_schema TEXT, data_profile TEXT,
           tags_json TEXT NOT NULL, UNIQUE(run_key, name, digest));
         """,
+        // 5 (registry): a model exists apart from its versions (description, tags, zero versions); versions keep a source URI
+        // and when their description or tags last changed.
+        """
+        CREATE TABLE registered_models(name TEXT PRIMARY KEY, description TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+          created_by TEXT) WITHOUT ROWID;
+        CREATE TABLE registered_model_tags(name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE, key TEXT NOT NULL,
+          value TEXT NOT NULL, PRIMARY KEY(name, key)) WITHOUT ROWID;
+        INSERT INTO registered_models(name, created_at, updated_at) SELECT name, MIN(created_at), MAX(created_at) FROM models GROUP BY name;
+        ALTER TABLE models ADD COLUMN updated_at INTEGER;
+        ALTER TABLE models ADD COLUMN source TEXT;
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>

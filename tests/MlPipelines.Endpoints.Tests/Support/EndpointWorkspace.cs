@@ -114,5 +114,16 @@ internal sealed class EndpointWorkspace : IWorkspace, IAsyncDisposable
         public AliasChange DeleteAlias(string name, string alias, string who, string? reason = null) => throw new NotSupportedException();
         public IReadOnlyList<AliasChange> History(string name) => [];
         public void Delete(string name, int version) => throw new NotSupportedException();
+        public RegisteredModel CreateModel(string name, string? description, IReadOnlyDictionary<string, string> tags, string who) => throw new NotSupportedException();
+        public RegisteredModel GetModel(string name) => throw new NotSupportedException();
+        public IReadOnlyList<RegisteredModel> Models() => throw new NotSupportedException();
+        public RegisteredModel UpdateModel(string name, string? description) => throw new NotSupportedException();
+        public void SetModelTag(string name, string key, string value) => throw new NotSupportedException();
+        public void DeleteModelTag(string name, string key) => throw new NotSupportedException();
+        public RegisteredModel RenameModel(string name, string newName) => throw new NotSupportedException();
+        public void DeleteModel(string name) => throw new NotSupportedException();
+        public ModelVersion UpdateVersion(string name, int version, string? description) => throw new NotSupportedException();
+        public void SetVersionTag(string name, int version, string key, string value) => throw new NotSupportedException();
+        public void DeleteVersionTag(string name, int version, string key) => throw new NotSupportedException();
     }
 }

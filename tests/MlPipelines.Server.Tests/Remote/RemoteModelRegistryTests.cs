@@ -113,3 +113,32 @@ public class RemoteModelRegistryTests
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => models.Get(ModelRef.Parse("churn@champion"))).Kind);
     }
 }
+
+/// <summary>Models apart from their versions through the server: the remote client's new calls reach the same store.</summary>
+public class RemoteRegisteredModelTests
+{
+    [Fact]
+    public async Task CreateTagRenameUpdateDelete_ThroughTheServer_CreatorIsCaller()
+    {
+        await using var s = await RemoteWorkspaceServer.StartAsync();
+        using var http = s.Connect(await s.TokenFor("dana", "AzureML Data Scientist"));
+        var models = RemoteWorkspaceServer.Stores(http).Models;
+        var created = models.CreateModel("churn", "d", new Dictionary<string, string> { ["team"] = "risk" }, "someone-else");
+        Assert.Equal(("dana", "risk", (int?)null), (created.CreatedBy, created.Tags["team"], created.LatestVersion));
+        Assert.Equal(ErrorKind.Conflict, Assert.Throws<MlpException>(() => models.CreateModel("churn", null, new Dictionary<string, string>(), "x")).Kind);
+        var v = models.Register(new NewModelVersion { Name = "churn", Files = [], Source = "s3://b/m" });
+        Assert.Equal(("s3://b/m", 0), (v.Source, v.Files.Count));
+        Assert.Equal("first", models.UpdateVersion("churn", 1, "first").Description);
+        models.SetVersionTag("churn", 1, "k", "v");
+        models.DeleteVersionTag("churn", 1, "k");
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => models.DeleteVersionTag("churn", 1, "k")).Kind);
+        models.SetModelTag("churn", "a", "1");
+        models.DeleteModelTag("churn", "team");
+        Assert.Equal("new text", models.UpdateModel("churn", "new text").Description);
+        var renamed = models.RenameModel("churn", "attrition");
+        Assert.Equal(("attrition", 1, "1"), (renamed.Name, renamed.LatestVersion, renamed.Tags["a"]));
+        Assert.Equal(["attrition"], models.Models().Select(m => m.Name));
+        models.DeleteModel("attrition");
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => models.GetModel("attrition")).Kind);
+    }
+}
