@@ -18,6 +18,11 @@ public static class MlflowActions
     /// <summary>Log metric points to an existing run.</summary>
     public const string MetricsWrite = "workspaces/metrics/write";
 
+    /// <summary>Read blobs (downloading an artifact needs it besides runs/read).</summary>
+    public const string ArtifactsRead = "workspaces/artifacts/read";
+    /// <summary>Store blobs (uploading an artifact needs it besides runs/write).</summary>
+    public const string ArtifactsWrite = "workspaces/artifacts/write";
+
     /// <summary>Every action used here.</summary>
-    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite];
+    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite, ArtifactsRead, ArtifactsWrite];
 }

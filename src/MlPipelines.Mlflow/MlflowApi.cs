@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Workspaces;
+using MlPipelines.Mlflow.Artifacts;
 using MlPipelines.Mlflow.Protocol;
 using MlPipelines.Mlflow.Tracking;
 using A = MlPipelines.Mlflow.MlflowActions;
@@ -35,10 +36,13 @@ public static class MlflowApi
         ("POST", "runs/delete-tag", A.RunsWrite),
         ("POST", "runs/log-batch", A.MetricsWrite),
         ("GET", "metrics/get-history", A.MetricsRead),
+        // Artifacts (the proxy itself is MlflowArtifactsApi, under mlflow-artifacts/).
+        ("GET", "artifacts/list", A.RunsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
-    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history"];
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history",
+        "artifacts/list"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -57,6 +61,8 @@ public static class MlflowApi
         ["POST runs/delete-tag"] = LoggingCalls.DeleteTag,
         ["POST runs/log-batch"] = LoggingCalls.LogBatch,
         ["GET metrics/get-history"] = MetricHistoryCalls.GetHistory,
+        // Artifacts
+        ["GET artifacts/list"] = RunArtifactListCall.List,
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other MLflow paths.</summary>
@@ -76,6 +82,7 @@ public static class MlflowApi
             hosting.Declare(workspaceGroup.MapMethods(prefix + "{**rest}", ["GET", "POST", "PATCH", "DELETE", "PUT"], (Func<HttpContext, IResult>)NotFound), A.WorkspaceRead)
                 .ExcludeFromDescription();
         }
+        MlflowArtifactsApi.Map(workspaceGroup, hosting);
     }
 
     private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler)
