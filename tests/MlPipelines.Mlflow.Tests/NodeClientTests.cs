@@ -38,6 +38,7 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
     [
         "experiments/create", "experiments/get", "runs/create", "runs/log-metric", "runs/log-parameter", "runs/set-tag",
         "runs/log-batch", "runs/get", "metrics/get-history", "runs/search", "runs/update", "runs/delete-tag",
+        "artifacts/list",
     ];
     private readonly SqliteMlflowServer _server = new();
 
