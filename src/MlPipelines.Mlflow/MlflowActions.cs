@@ -18,6 +18,11 @@ public static class MlflowActions
     /// <summary>Log metric points to an existing run.</summary>
     public const string MetricsWrite = "workspaces/metrics/write";
 
+    /// <summary>Read blobs (downloading an artifact needs it besides runs/read).</summary>
+    public const string ArtifactsRead = "workspaces/artifacts/read";
+    /// <summary>Store blobs (uploading an artifact needs it besides runs/write).</summary>
+    public const string ArtifactsWrite = "workspaces/artifacts/write";
+
     /// <summary>Read registered models, versions and aliases.</summary>
     public const string ModelsRead = "workspaces/models/versions/read";
     /// <summary>Create and change models and versions, move aliases.</summary>
@@ -26,5 +31,5 @@ public static class MlflowActions
     public const string ModelsDelete = "workspaces/models/versions/delete";
 
     /// <summary>Every action used here.</summary>
-    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite, ModelsRead, ModelsWrite, ModelsDelete];
+    public static IReadOnlyList<string> All { get; } = [WorkspaceRead, RunsRead, RunsWrite, MetricsRead, MetricsWrite, ModelsRead, ModelsWrite, ModelsDelete, ArtifactsRead, ArtifactsWrite];
 }

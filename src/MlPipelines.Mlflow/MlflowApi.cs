@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MlPipelines.Core.Errors;
 using MlPipelines.Core.Workspaces;
+using MlPipelines.Mlflow.Artifacts;
 using MlPipelines.Mlflow.Protocol;
 using MlPipelines.Mlflow.Registry;
 using MlPipelines.Mlflow.Tracking;
@@ -66,10 +67,13 @@ public static class MlflowApi
         ("POST", "model-versions/set-tag", A.ModelsWrite),
         ("DELETE", "model-versions/delete-tag", A.ModelsWrite),
         ("GET", "model-versions/get-download-uri", A.ModelsRead),
+        // Artifacts (the proxy itself is MlflowArtifactsApi, under mlflow-artifacts/).
+        ("GET", "artifacts/list", A.RunsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
-    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/log-inputs", "metrics/get-history"];
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/log-inputs", "metrics/get-history",
+        "artifacts/list"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -117,6 +121,8 @@ public static class MlflowApi
         ["POST model-versions/set-tag"] = ModelVersionCalls.SetTag,
         ["DELETE model-versions/delete-tag"] = ModelVersionCalls.DeleteTag,
         ["GET model-versions/get-download-uri"] = ModelVersionCalls.GetDownloadUri,
+        // Artifacts
+        ["GET artifacts/list"] = RunArtifactListCall.List,
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other MLflow paths.</summary>
@@ -136,6 +142,7 @@ public static class MlflowApi
             hosting.Declare(workspaceGroup.MapMethods(prefix + "{**rest}", ["GET", "POST", "PATCH", "DELETE", "PUT"], (Func<HttpContext, IResult>)NotFound), A.WorkspaceRead)
                 .ExcludeFromDescription();
         }
+        MlflowArtifactsApi.Map(workspaceGroup, hosting);
     }
 
     private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler)

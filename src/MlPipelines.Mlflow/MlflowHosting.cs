@@ -19,7 +19,11 @@ public sealed record MlflowHosting(
     Func<RouteHandlerBuilder, string, RouteHandlerBuilder> Declare,
     Func<HttpContext, string, string?> Denial,
     Func<HttpContext, string, string?> RunDenial,
-    Func<HttpContext, string?>? Caller = null);
+    Func<HttpContext, string?>? Caller = null)
+{
+    /// <summary>The largest artifact one upload (<c>PUT …/mlflow-artifacts/artifacts/…</c>) may carry: 5 GiB by default, S3's limit for one PUT.</summary>
+    public long MaxArtifactBytes { get; init; } = 5L << 30;
+}
 
 /// <summary>
 /// Endpoint metadata: an MLflow call that names its run in the body (<c>run_id</c>), not in the route. The server lets a

@@ -39,6 +39,7 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
         "experiments/create", "experiments/get", "runs/create", "runs/log-metric", "runs/log-parameter", "runs/set-tag",
         "runs/log-batch", "runs/get", "metrics/get-history", "runs/search", "runs/update", "runs/delete-tag",
         "runs/delete", "runs/restore", "experiments/update", "experiments/delete", "experiments/restore",
+        "artifacts/list",
     ];
     private readonly SqliteMlflowServer _server = new();
 

@@ -77,6 +77,7 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
         public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) => inner.GetMetrics(runId, name);
         public IReadOnlyList<LogLine> GetLogs(string runId, long afterSequence = -1, int max = int.MaxValue) => inner.GetLogs(runId, afterSequence, max);
         public IReadOnlyList<RunOutput> GetOutputs(string runId) => inner.GetOutputs(runId);
+        public int DeleteOutputs(string runId, string? path) { Count(nameof(DeleteOutputs)); return inner.DeleteOutputs(runId, path); }
         public IReadOnlyList<RunTable> GetTables(string runId) => inner.GetTables(runId);
         public IReadOnlyList<RunImage> GetImages(string runId) => inner.GetImages(runId);
         public void AddDatasetInput(string runId, string dataset, int version) => inner.AddDatasetInput(runId, dataset, version);

@@ -204,6 +204,24 @@ public abstract class RunStoreTests : IDisposable
     }
 
     [WorkspaceFact]
+    public void DeleteOutputs_FileFolderOrAll_RemovesOnlyThoseAndCountsThem()
+    {
+        var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
+        var blob = _ws.Artifacts.PutStream(new MemoryStream([1, 2, 3]));
+        foreach (var p in new[] { "model/a.bin", "model/sub/b.bin", "model_x/c.bin", "modelz.txt", "notes.txt" })
+            _ws.Runs.AddOutput(id, new RunOutput(p, blob.Hash, blob.Size));
+        Assert.Equal(1, _ws.Runs.DeleteOutputs(id, "notes.txt"));
+        Assert.Equal(2, _ws.Runs.DeleteOutputs(id, "model")); // the folder, not 'model_x/…' nor 'modelz.txt'
+        Assert.Equal(["model_x/c.bin", "modelz.txt"], _ws.Runs.GetOutputs(id).Select(o => o.Path));
+        Assert.Equal(0, _ws.Runs.DeleteOutputs(id, "model"));
+        Assert.Equal(2, _ws.Runs.DeleteOutputs(id, null));
+        Assert.Empty(_ws.Runs.GetOutputs(id));
+        Assert.True(_ws.Artifacts.Exists(blob.Hash)); // blobs are content-addressed and may be shared: they stay
+        Assert.Contains("'..'", Assert.Throws<MlpException>(() => _ws.Runs.DeleteOutputs(id, "../x")).Message);
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<MlpException>(() => _ws.Runs.DeleteOutputs("no-such-run", null)).Kind);
+    }
+
+    [WorkspaceFact]
     public void Outputs_DotDotOrAbsolutePath_Rejected()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;

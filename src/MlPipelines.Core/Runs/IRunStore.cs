@@ -66,6 +66,12 @@ public interface IRunStore
     void AddOutput(string runId, RunOutput output);
     /// <summary>Output files of a run.</summary>
     IReadOnlyList<RunOutput> GetOutputs(string runId);
+    /// <summary>
+    /// Removes the output at <paramref name="path"/>, or every output under it when it names a folder (<c>model</c>
+    /// removes <c>model/a.bin</c> and <c>model/b/c.txt</c>), or every output of the run when it is null; returns how many
+    /// were removed (0 when nothing matched). NotFound for an unknown run. Blobs stay in the artifact store (others may share them).
+    /// </summary>
+    int DeleteOutputs(string runId, string? path);
     /// <summary>Records a logged table (JSON rows).</summary>
     void AddTable(string runId, RunTable table);
     /// <summary>Tables logged by a run.</summary>

@@ -57,6 +57,9 @@ internal static class RunRecordEndpoints
             .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Record an output file (its blob uploaded first)");
         run.MapGet("/outputs", (string workspace, string runId, HostedWorkspaces hosted) => hosted.Open(workspace).Runs.GetOutputs(runId))
             .Requires(A.RunsRead, ScopeSource.Workspace).WithSummary("The run's output files");
+        run.MapDelete("/outputs", (string workspace, string runId, string? path, HostedWorkspaces hosted) =>
+                new DeletedOutputs(hosted.Open(workspace).Runs.DeleteOutputs(runId, path)))
+            .Requires(A.RunsWrite, ScopeSource.Workspace).WithSummary("Remove the output at ?path= (or every output under that folder; all outputs without it); answers how many were removed");
         run.MapPost("/tables", (string workspace, string runId, RunTable body, HostedWorkspaces hosted) =>
             {
                 Names.Validate("table", body.Name);

@@ -90,6 +90,9 @@ public sealed record MetricBatchResult(string RunId, int Accepted);
 /// <summary>A batch of log lines (sequence numbers are the client's; a repeated sequence is ignored).</summary>
 public sealed record LogBatch(IReadOnlyList<LogLine> Lines);
 
+/// <summary>Answer of <c>DELETE …/runs/{id}/outputs?path=</c>: how many outputs were removed.</summary>
+public sealed record DeletedOutputs(int Deleted);
+
 /// <summary>A dataset a run read.</summary>
 public sealed record DatasetInput(string Dataset, int Version);
 

@@ -98,6 +98,9 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
 
     public IReadOnlyList<RunOutput> GetOutputs(string runId) => http.Get<List<RunOutput>>(paths.Run(runId, "outputs"));
 
+    public int DeleteOutputs(string runId, string? path) =>
+        http.Write<DeletedOutputs>(HttpMethod.Delete, paths.Run(runId, "outputs") + (path is null ? "" : WorkspacePaths.Query(("path", path))), null).Deleted;
+
     public void AddTable(string runId, RunTable table) => http.Write(HttpMethod.Post, paths.Run(runId, "tables"), table);
 
     public IReadOnlyList<RunTable> GetTables(string runId) => http.Get<List<RunTable>>(paths.Run(runId, "tables"));

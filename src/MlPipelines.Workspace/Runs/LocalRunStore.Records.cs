@@ -22,6 +22,15 @@ internal sealed partial class LocalRunStore
         s.Query("SELECT path, hash, size FROM outputs WHERE run_key = $p0 ORDER BY path",
             r => new RunOutput(r.GetString(0), r.GetString(1), r.GetInt64(2)), KeyOf(s, runId)));
 
+    public int DeleteOutputs(string runId, string? path)
+    {
+        if (path is null) return db.Write(s => s.Exec("DELETE FROM outputs WHERE run_key = $p0", KeyOf(s, runId)));
+        var p = ArtifactPaths.Normalize("output", path);
+        // The folder's outputs are those whose path starts with 'p/': compared with substr, not LIKE, so '_' and '%' in names match only themselves.
+        return db.Write(s => s.Exec("DELETE FROM outputs WHERE run_key = $p0 AND (path = $p1 OR substr(path, 1, length($p2)) = $p2)",
+            KeyOf(s, runId), p, p + "/"));
+    }
+
     public void AddTable(string runId, RunTable table)
     {
         Names.Validate("table", table.Name);
