@@ -35,10 +35,11 @@ public static class MlflowApi
         ("POST", "runs/delete-tag", A.RunsWrite),
         ("POST", "runs/log-batch", A.MetricsWrite),
         ("GET", "metrics/get-history", A.MetricsRead),
+        ("GET", "metrics/get-history-bulk-interval", A.MetricsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
-    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history"];
+    private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "metrics/get-history", "metrics/get-history-bulk-interval"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -57,6 +58,7 @@ public static class MlflowApi
         ["POST runs/delete-tag"] = LoggingCalls.DeleteTag,
         ["POST runs/log-batch"] = LoggingCalls.LogBatch,
         ["GET metrics/get-history"] = MetricHistoryCalls.GetHistory,
+        ["GET metrics/get-history-bulk-interval"] = MetricHistoryCalls.GetHistoryBulkInterval,
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other MLflow paths.</summary>
@@ -80,6 +82,7 @@ public static class MlflowApi
 
     private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler)
     {
+        MlflowJsonResult.MarkStart(context);
         try
         {
             var workspace = hosting.Workspace(context);

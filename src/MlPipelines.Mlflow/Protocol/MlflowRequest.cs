@@ -63,6 +63,15 @@ public sealed class MlflowRequest
         return id;
     }
 
+    /// <summary>The run ids of a repeated field (e.g. <c>run_ids</c>), each checked like <see cref="RunId"/>; empty when absent.</summary>
+    public IReadOnlyList<string> RunIds(string name)
+    {
+        var ids = _fields.Strings(name);
+        foreach (var id in ids)
+            if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
+        return ids;
+    }
+
     /// <summary>Why the caller may not touch run <c>id</c> (a run-scoped token naming another run), or null.</summary>
     internal Func<string, string?> RunDenial { get; set; } = _ => null;
 }
