@@ -41,6 +41,26 @@ internal static class Profile
             Row("log-batch: the store's LogMetrics of 1,000 points alone", iterations, () => { ws.Runs.LogMetrics(run.Id, points); return Task.FromResult(0.0); }),
             Row("log-batch: GetRun alone", iterations, () => { ws.Runs.GetRun(run.Id); return Task.FromResult(0.0); }),
             Row("get-history 2,000 points: the store's GetMetrics alone", iterations, () => { ws.Runs.GetMetrics(history.Id, "loss"); return Task.FromResult(0.0); }),
+            Row("get-history: read the GET request", iterations, async () =>
+            {
+                await MlflowRequest.ReadAsync(Get($"run_id={history.Id}&metric_key=loss"));
+                return 0.0;
+            }),
+            Row("get-history 2,000 points: the handler, answer not yet written", iterations, async () =>
+            {
+                var r = await MlflowRequest.ReadAsync(Get($"run_id={history.Id}&metric_key=loss"));
+                var t = Stopwatch.GetTimestamp();
+                MetricHistoryCalls.GetHistory(r, ws);
+                return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }, timed: true),
+            Row("get-history 2,000 points: writing the JSON answer", iterations, async () =>
+            {
+                var ctx = Get($"run_id={history.Id}&metric_key=loss");
+                var answer = MetricHistoryCalls.GetHistory(await MlflowRequest.ReadAsync(ctx), ws);
+                var t = Stopwatch.GetTimestamp();
+                await answer.ExecuteAsync(ctx);
+                return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }, timed: true),
             Row("get-history 2,000 points: handler + JSON answer", iterations, async () =>
             {
                 var ctx = Get($"run_id={history.Id}&metric_key=loss");
