@@ -24,16 +24,16 @@ internal static class Scenarios
         const int warmup = 30;
         var bodies = Enumerable.Range(0, warmup + iterations).Select(i => MetricBodies.LogBatch(run, "loss", (long)i * batch, batch)).ToList();
         var times = new List<CallTime>(iterations);
-        for (var i = 0; i < bodies.Count; i++)
-        {
-            var (time, _) = await client.PostAsync("runs/log-batch", bodies[i]);
-            if (i >= warmup) times.Add(time);
-        }
+        for (var i = 0; i < warmup; i++) await client.PostAsync("runs/log-batch", bodies[i]);
+        var cpu = ProcessCpu.Start();
+        for (var i = warmup; i < bodies.Count; i++) times.Add((await client.PostAsync("runs/log-batch", bodies[i])).Time);
+        var cpuPerCall = cpu.MsPer(iterations);
         var p50 = Timings.Percentile(times.Select(t => t.ServerMs), 0.5);
         return
         [
             new($"{store}: log-batch of {batch:N0} metrics, server time p50 of {iterations}", p50, "ms", Timings.Percentile(times.Select(t => t.RoundTripMs), 0.5), "<= 2 ms", p50 <= 2),
             new($"{store}: log-batch of {batch:N0} metrics, server time p99", Timings.Percentile(times.Select(t => t.ServerMs), 0.99), "ms", Timings.Percentile(times.Select(t => t.RoundTripMs), 0.99), "(info)"),
+            new($"{store}: log-batch of {batch:N0} metrics, CPU per call (client + server, this process)", cpuPerCall, "ms", null, "(info)"),
         ];
     }
 
@@ -47,6 +47,7 @@ internal static class Scenarios
         var times = new List<CallTime>[clients];
         foreach (var (c, i) in pool.Select((c, i) => (c, i))) await c.PostAsync("runs/log-batch", MetricBodies.LogBatch(runs[i], "warmup", 0, batch));
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var cpu = ProcessCpu.Start();
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(w => Task.Run(async () =>
         {
@@ -59,6 +60,7 @@ internal static class Scenarios
             }
         })));
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpuPerCall = cpu.MsPer(times.Sum(t => t.Count));
         pool.ForEach(c => c.Dispose());
         using var ws = server.Open("writers");
         var stored = runs.Sum(r => (long)ws.Runs.GetMetrics(r, "loss").Count);
@@ -68,6 +70,7 @@ internal static class Scenarios
         [
             new($"{store}: {clients} concurrent clients, log-batch of {batch:N0}, aggregate", rate, "metrics/s", null, ">= 200,000", rate >= 200_000),
             new($"{store}: {clients} concurrent clients, log-batch latency p50", Timings.Percentile(all.Select(t => t.ServerMs), 0.5), "ms", Timings.Percentile(all.Select(t => t.RoundTripMs), 0.5), "(info)"),
+            new($"{store}: {clients} concurrent clients, CPU per log-batch call (client + server, this process)", cpuPerCall, "ms", null, "(info)"),
             new($"{store}: {clients} concurrent clients, metrics stored = metrics acknowledged", stored, "metrics", null, $"= {sent.Sum():N0}", stored == sent.Sum()),
         ];
     }
@@ -95,10 +98,13 @@ internal static class Scenarios
             var rows = JsonDocument.Parse((await client.PostAsync("runs/search", json)).Body).RootElement.GetProperty("runs").GetArrayLength();
             for (var i = 0; i < 10; i++) await client.PostAsync("runs/search", json);
             var times = new List<CallTime>(iterations);
+            var cpu = ProcessCpu.Start();
             for (var i = 0; i < iterations; i++) times.Add((await client.PostAsync("runs/search", json)).Time);
+            var cpuPerCall = cpu.MsPer(iterations);
             var p50 = Timings.Percentile(times.Select(t => t.ServerMs), 0.5);
             results.Add(new($"{store}: runs/search {runs / 1000}k runs, {label} ({rows} runs), p50", p50, "ms",
                 Timings.Percentile(times.Select(t => t.RoundTripMs), 0.5), target is { } t ? $"<= {t} ms" : "(info)", target is { } t2 ? p50 <= t2 : null));
+            results.Add(new($"{store}: the same, CPU per call (client + server, this process)", cpuPerCall, "ms", null, "(info)"));
         }
         return results;
     }
@@ -126,10 +132,13 @@ internal static class Scenarios
             var count = JsonDocument.Parse((await client.GetAsync(query)).Body).RootElement.GetProperty("metrics").GetArrayLength();
             for (var i = 0; i < 20; i++) await client.GetAsync(query);
             var times = new List<CallTime>(iterations);
+            var cpu = ProcessCpu.Start();
             for (var i = 0; i < iterations; i++) times.Add((await client.GetAsync(query)).Time);
+            var cpuPerCall = cpu.MsPer(iterations);
             var p50 = Timings.Percentile(times.Select(t => t.ServerMs), 0.5);
             results.Add(new($"{store}: {label} ({count:N0} returned), p50", p50, "ms", Timings.Percentile(times.Select(t => t.RoundTripMs), 0.5),
                 target is { } t ? $"<= {t} ms" : "(info)", target is { } t2 ? p50 <= t2 : null));
+            results.Add(new($"{store}: the same, CPU per call (client + server, this process)", cpuPerCall, "ms", null, "(info)"));
         }
         return results;
     }
