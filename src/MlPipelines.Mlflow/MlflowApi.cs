@@ -69,11 +69,12 @@ public static class MlflowApi
         ("GET", "model-versions/get-download-uri", A.ModelsRead),
         // Artifacts (the proxy itself is MlflowArtifactsApi, under mlflow-artifacts/).
         ("GET", "artifacts/list", A.RunsRead),
+        ("GET", "metrics/get-history-bulk-interval", A.MetricsRead),
     ];
 
     // The calls whose handler reads run_id first: a run-scoped token may use them for its own run.
     private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/log-inputs", "metrics/get-history",
-        "artifacts/list"];
+        "artifacts/list", "metrics/get-history-bulk-interval"];
 
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
@@ -123,6 +124,7 @@ public static class MlflowApi
         ["GET model-versions/get-download-uri"] = ModelVersionCalls.GetDownloadUri,
         // Artifacts
         ["GET artifacts/list"] = RunArtifactListCall.List,
+        ["GET metrics/get-history-bulk-interval"] = MetricHistoryCalls.GetHistoryBulkInterval,
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other MLflow paths.</summary>
@@ -147,6 +149,7 @@ public static class MlflowApi
 
     private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler)
     {
+        MlflowJsonResult.MarkStart(context);
         try
         {
             var workspace = hosting.Workspace(context);

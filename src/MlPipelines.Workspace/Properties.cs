@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 [assembly: InternalsVisibleTo("MlPipelines.Workspace.Tests")]
 [assembly: InternalsVisibleTo("MlPipelines.Bench.Store")]
 [assembly: InternalsVisibleTo("MlPipelines.Bench.Server")]
+[assembly: InternalsVisibleTo("MlPipelines.Bench.Mlflow")]
 // The PostgreSQL store runs these same stores on its own StoreDb (see Sql/StoreDb.cs).
 [assembly: InternalsVisibleTo("MlPipelines.Workspace.Postgres")]
 [assembly: InternalsVisibleTo("MlPipelines.Workspace.Postgres.Tests")]

@@ -107,4 +107,21 @@ public abstract class LoggingContractTests(MlflowServer server)
         Assert.StartsWith("Duplicate parameter keys have been submitted: ['a']", (await ml.Post("runs/log-batch", dup)).Error(400, "INVALID_PARAMETER_VALUE"));
         Assert.Empty((await ml.Get($"runs/get?run_id={id}")).Ok().GetProperty("run").GetProperty("data").GetProperty("params").EnumerateArray());
     }
+
+    [BackendFact]
+    public async Task LogBatch_UnknownRun_404EvenWhenEmpty_AndMetricFieldsCheckedInOrder()
+    {
+        var ml = await server.NewWorkspaceAsync();
+        var id = await ml.CreateRun();
+        (await ml.Post("runs/log-batch", new { run_id = "run-nope", metrics = new[] { new { key = "m", value = 1.0, timestamp = 1L, step = 0L } } })).Error(404, "RESOURCE_DOES_NOT_EXIST");
+        (await ml.Post("runs/log-batch", new { run_id = "run-nope" })).Error(404, "RESOURCE_DOES_NOT_EXIST");
+        (await ml.Post("runs/log-batch", new { run_id = id })).Ok();
+        // A missing key is reported before a bad value; a bad value before a bad timestamp; the last of a repeated field counts.
+        Assert.Equal("Metric name cannot be None. A key name must be provided.",
+            (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","metrics":[{"value":"x","timestamp":-1}]}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Contains("'value'", (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","metrics":[{"key":"m","value":"x","timestamp":"y"}]}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","metrics":[{"key":"m","value":1,"step":1,"step":7,"timestamp":5}]}""")).Ok();
+        var point = (await ml.Get($"metrics/get-history?run_id={id}&metric_key=m")).Ok().GetProperty("metrics")[0];
+        Assert.Equal((7L, 5L), (point.GetProperty("step").GetInt64(), point.GetProperty("timestamp").GetInt64()));
+    }
 }

@@ -38,14 +38,28 @@ public sealed class MlflowRequest
                 obj[key] = values.Count == 1 ? JsonValue.Create(values[0]) : new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
             return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(obj)), 0);
         }
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        if (buffer.Length == 0) return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(new JsonObject())), 0);
+        var body = await ReadBodyAsync(context);
+        if (body.Length == 0) return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(new JsonObject())), 0);
         JsonElement root;
-        try { root = JsonDocument.Parse(buffer.ToArray()).RootElement; }
+        try { root = JsonDocument.Parse(body).RootElement; }
         catch (JsonException e) { throw MlflowException.Invalid($"Malformed JSON request body: {e.Message.Split(" Path:")[0]}"); }
         if (root.ValueKind != JsonValueKind.Object) throw MlflowException.Invalid($"The request body must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}.");
-        return new MlflowRequest(new MlflowFields(root), buffer.Length);
+        return new MlflowRequest(new MlflowFields(root), body.Length);
+    }
+
+    // Bodies that state their length (up to 4 MB) are read once into a buffer of that size; others are copied as they come.
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is { } length and > 0 and <= 4 << 20)
+        {
+            var exact = new byte[length];
+            var read = await context.Request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, context.RequestAborted);
+            if (read == exact.Length && await context.Request.Body.ReadAsync(new byte[1], context.RequestAborted) == 0) return exact;
+            throw MlflowException.Invalid($"The request body does not match its Content-Length of {length} bytes.");
+        }
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     /// <summary>Asks the host whether the caller may also do an action (null = yes, else why not).</summary>
@@ -68,6 +82,15 @@ public sealed class MlflowRequest
     /// <summary>Who is calling, for records that name who did something; "mlflow" when the host cannot say.</summary>
     public string Caller { get; internal set; } = "mlflow";
 
+    /// <summary>The run ids of a repeated field (e.g. <c>run_ids</c>), each checked like <see cref="RunId"/>; empty when absent.</summary>
+    public IReadOnlyList<string> RunIds(string name)
+    {
+        var ids = _fields.Strings(name);
+        foreach (var id in ids)
+            if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
+        return ids;
+    }
+
     /// <summary>Why the caller may not touch run <c>id</c> (a run-scoped token naming another run), or null.</summary>
     internal Func<string, string?> RunDenial { get; set; } = _ => null;
 }
@@ -79,10 +102,13 @@ public sealed class MlflowFields(JsonElement obj)
     public bool Has(string name) => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     /// <summary>A string field (numbers and booleans are given as written), or null.</summary>
-    public string? String(string name) => !obj.TryGetProperty(name, out var v) ? null : v.ValueKind switch
+    public string? String(string name) => StringOf(name, Get(name));
+
+    /// <summary>As <see cref="String(string)"/>, for the value <paramref name="v"/> of field <paramref name="name"/> (undefined = absent).</summary>
+    internal static string? StringOf(string name, JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => v.GetString(),
-        JsonValueKind.Null => null,
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
         _ => throw Bad(name, v, "a string"),
     };
@@ -91,18 +117,24 @@ public sealed class MlflowFields(JsonElement obj)
     public string RequiredString(string name) => String(name) is { Length: > 0 } s ? s : throw Missing(name);
 
     /// <summary>An int64 field written as a number or a string, or null.</summary>
-    public long? Long(string name)
+    public long? Long(string name) => LongOf(name, Get(name));
+
+    /// <summary>As <see cref="Long(string)"/>, for the value <paramref name="v"/> of field <paramref name="name"/> (undefined = absent).</summary>
+    internal static long? LongOf(string name, JsonElement v)
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
         if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n)) return n;
         throw Bad(name, v, "an int64 (a whole number, or a string holding one)");
     }
 
     /// <summary>A double field written as a number, a numeric string, or "NaN", "Infinity", "-Infinity"; or null.</summary>
-    public double? Double(string name)
+    public double? Double(string name) => DoubleOf(name, Get(name));
+
+    /// <summary>As <see cref="Double(string)"/>, for the value <paramref name="v"/> of field <paramref name="name"/> (undefined = absent).</summary>
+    internal static double? DoubleOf(string name, JsonElement v)
     {
-        if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return null;
         if (v.ValueKind == JsonValueKind.Number) return v.GetDouble();
         if (v.ValueKind == JsonValueKind.String)
         {
@@ -136,18 +168,29 @@ public sealed class MlflowFields(JsonElement obj)
     }
 
     /// <summary>A repeated message field (a list of objects), empty when absent.</summary>
-    public IReadOnlyList<MlflowFields> Objects(string name)
+    public IReadOnlyList<MlflowFields> Objects(string name) => [.. Elements(name).Select(e => new MlflowFields(e))];
+
+    /// <summary>The objects of a repeated message field, as JSON elements (for readers that take each object in one pass).</summary>
+    internal IReadOnlyList<JsonElement> Elements(string name)
     {
         if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
-        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object))
-            throw Bad(name, v, "a list of objects");
-        return v.EnumerateArray().Select(e => new MlflowFields(e)).ToList();
+        if (v.ValueKind != JsonValueKind.Array) throw Bad(name, v, "a list of objects");
+        var items = new List<JsonElement>(v.GetArrayLength());
+        foreach (var e in v.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Object) throw Bad(name, v, "a list of objects");
+            items.Add(e);
+        }
+        return items;
     }
+
+    /// <summary>The field's value, or an undefined element when absent (the last one when a name repeats, as JsonElement finds it).</summary>
+    internal JsonElement Get(string name) => obj.TryGetProperty(name, out var v) ? v : default;
 
     internal static MlflowException Missing(string name) =>
         MlflowException.Invalid($"Missing value for required parameter '{name}'. See the API docs for more information about request parameters.");
 
-    private static MlflowException Bad(string name, JsonElement v, string expected)
+    internal static MlflowException Bad(string name, JsonElement v, string expected)
     {
         var text = v.GetRawText();
         return MlflowException.Invalid($"Invalid value {(text.Length > 100 ? text[..100] + "…" : text)} for parameter '{name}' supplied: expected {expected}.");

@@ -99,16 +99,23 @@ public static class MlflowWire
         w.WriteEndObject();
     }
 
-    /// <summary>A metric point object.</summary>
-    public static void Metric(Utf8JsonWriter w, MetricPoint p)
+    /// <summary>A metric point object; with <paramref name="runId"/>, MLflow's <c>MetricWithRunId</c> (a <c>run_id</c> field last).</summary>
+    public static void Metric(Utf8JsonWriter w, MetricPoint p, string? runId = null)
     {
         w.WriteStartObject();
-        w.WriteString("key", p.Name);
-        Double(w, "value", p.Value);
-        w.WriteNumber("timestamp", p.Timestamp.ToUnixTimeMilliseconds());
-        w.WriteNumber("step", p.Step);
+        w.WriteString(KeyField, p.Name);
+        Double(w, ValueField, p.Value);
+        w.WriteNumber(TimestampField, p.Timestamp.ToUnixTimeMilliseconds());
+        w.WriteNumber(StepField, p.Step);
+        if (runId is not null) w.WriteString(RunIdField, runId);
         w.WriteEndObject();
     }
+
+    private static readonly JsonEncodedText KeyField = JsonEncodedText.Encode("key");
+    private static readonly JsonEncodedText ValueField = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText TimestampField = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText StepField = JsonEncodedText.Encode("step");
+    private static readonly JsonEncodedText RunIdField = JsonEncodedText.Encode("run_id");
 
     /// <summary>A next_page_token field, when there is a next page.</summary>
     public static void NextPage(Utf8JsonWriter w, string? token)
@@ -132,7 +139,7 @@ public static class MlflowWire
         w.WriteEndObject();
     }
 
-    private static void Double(Utf8JsonWriter w, string name, double value)
+    private static void Double(Utf8JsonWriter w, JsonEncodedText name, double value)
     {
         if (double.IsNaN(value)) w.WriteString(name, "NaN");
         else if (double.IsPositiveInfinity(value)) w.WriteString(name, "Infinity");

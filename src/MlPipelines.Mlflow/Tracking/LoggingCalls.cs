@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
@@ -70,7 +71,7 @@ public static class LoggingCalls
             throw MlflowException.Invalid($"Batched logging API requests must be at most {MaxBatchRequestBytes} bytes, got a request of size {request.BodyBytes}.");
         var f = request.Fields;
         var runId = request.RunId();
-        var metrics = f.Objects("metrics");
+        var metrics = f.Elements("metrics");
         var @params = f.Objects("params");
         var tags = f.Objects("tags");
         Limit("metrics", MaxMetricsPerBatch, metrics.Count);
@@ -89,7 +90,8 @@ public static class LoggingCalls
         var tagValues = Tags(tags);
         if (duplicates.Count > 0)
             throw MlflowException.Invalid($"Duplicate parameter keys have been submitted: [{string.Join(", ", duplicates.Select(d => $"'{d}'"))}]. Please ensure the request contains only one param value per param key.");
-        workspace.Runs.GetRun(runId); // RESOURCE_DOES_NOT_EXIST before anything is written
+        // An unknown run is RESOURCE_DOES_NOT_EXIST before anything is written: each store call checks the run first.
+        if (paramValues.Count == 0 && points.Count == 0 && tagValues.Count == 0) workspace.Runs.GetRun(runId);
         if (paramValues.Count > 0) workspace.Runs.LogParams(runId, paramValues);
         if (points.Count > 0) workspace.Runs.LogMetrics(runId, points);
         if (tagValues.Count > 0) workspace.Runs.SetTags(runId, tagValues);
@@ -104,19 +106,37 @@ public static class LoggingCalls
         return values;
     }
 
-    private static MetricPoint Metric(MlflowFields m)
+    private static MetricPoint Metric(MlflowFields m) => Metric(m.Get("key"), m.Get("value"), m.Get("timestamp"), m.Get("step"));
+
+    // A log-batch metric object read in one pass over its fields (a repeated field: the last one, as MlflowFields reads it).
+    private static MetricPoint Metric(JsonElement m)
     {
-        var key = Key(m, "Metric");
-        var value = m.Double("value") ?? throw MlflowException.Invalid($"Got invalid value None for metric '{key}'. Please specify value as a valid double (64-bit floating point)");
-        var timestamp = m.Long("timestamp") ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (timestamp < 0)
-            throw MlflowException.Invalid($"Got invalid timestamp {timestamp} for metric '{key}' (value={value}). Timestamp must be a nonnegative long (64-bit integer) ");
-        return new MetricPoint(key, value, m.Long("step") ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(timestamp));
+        JsonElement key = default, value = default, timestamp = default, step = default;
+        foreach (var p in m.EnumerateObject())
+        {
+            if (p.NameEquals("key"u8)) key = p.Value;
+            else if (p.NameEquals("value"u8)) value = p.Value;
+            else if (p.NameEquals("timestamp"u8)) timestamp = p.Value;
+            else if (p.NameEquals("step"u8)) step = p.Value;
+        }
+        return Metric(key, value, timestamp, step);
     }
 
-    private static string Key(MlflowFields f, string entity)
+    // The fields are converted and checked in this order, so the first problem reported is always the same one.
+    private static MetricPoint Metric(JsonElement keyField, JsonElement valueField, JsonElement timestampField, JsonElement stepField)
     {
-        var key = f.String("key");
+        var key = Key(MlflowFields.StringOf("key", keyField), "Metric");
+        var value = MlflowFields.DoubleOf("value", valueField) ?? throw MlflowException.Invalid($"Got invalid value None for metric '{key}'. Please specify value as a valid double (64-bit floating point)");
+        var timestamp = MlflowFields.LongOf("timestamp", timestampField) ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (timestamp < 0)
+            throw MlflowException.Invalid($"Got invalid timestamp {timestamp} for metric '{key}' (value={value}). Timestamp must be a nonnegative long (64-bit integer) ");
+        return new MetricPoint(key, value, MlflowFields.LongOf("step", stepField) ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(timestamp));
+    }
+
+    private static string Key(MlflowFields f, string entity) => Key(f.String("key"), entity);
+
+    private static string Key(string? key, string entity)
+    {
         if (string.IsNullOrEmpty(key)) throw MlflowException.Invalid($"{entity} name cannot be None. A key name must be provided.");
         if (key.Length > MaxKeyLength) throw MlflowException.Invalid($"{entity} key '{key[..250]}' had length {key.Length}, which exceeded length limit of {MaxKeyLength}");
         return key;
