@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class RunContractEmbeddedTests(EmbeddedMlflowServer s) : RunContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class RunContractSqliteTests(SqliteMlflowServer s) : RunContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class RunContractPostgresTests(PostgresMlflowServer s) : RunContractTests(s), IClassFixture<PostgresMlflowServer>;
 
@@ -44,9 +45,9 @@ public abstract class RunContractTests(MlflowServer server)
         (await ml.Post("runs/update", new { run_id = id, status = "DONE" })).Error(400, "INVALID_PARAMETER_VALUE");
         (await ml.Post("runs/update", new { run_id = id, run_name = "renamed" })).Error(501, "NOT_IMPLEMENTED");
 
-        using var native = await server.ServerClientAsync(ml.Token);
-        var stored = System.Text.Json.JsonDocument.Parse(await native.GetStringAsync($"api/v1/workspaces/{ml.Workspace}/runs/{id}")).RootElement;
-        Assert.Equal(("Completed", "mlflow"), (stored.GetProperty("status").GetString(), stored.GetProperty("kind").GetString()));
+        using var ws = ml.Open();
+        var stored = ws.Runs.GetRun(id);
+        Assert.Equal((Core.Runs.RunStatus.Completed, "mlflow"), (stored.Status, stored.Kind));
     }
 
     [BackendFact]
@@ -55,9 +56,9 @@ public abstract class RunContractTests(MlflowServer server)
         var ml = await server.NewWorkspaceAsync();
         var parent = await ml.CreateRun(name: "parent");
         var child = await ml.CreateRun(name: "child", tags: new[] { new { key = "mlflow.parentRunId", value = parent } });
-        using var native = await server.ServerClientAsync(ml.Token);
-        var children = System.Text.Json.JsonDocument.Parse(await native.GetStringAsync($"api/v1/workspaces/{ml.Workspace}/runs?parentRunId={parent}")).RootElement;
-        Assert.Equal([child], children.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        using var ws = ml.Open();
+        Assert.Equal(parent, ws.Runs.GetRun(child).ParentRunId);
+        Assert.Null(ws.Runs.GetRun(parent).ParentRunId);
     }
 
     [BackendFact]
