@@ -31,7 +31,7 @@ public sealed class EmbeddedMlflowCliTests : IDisposable
         {
             var json = new StringBuilder();
             var read = Task.Run(() => { while (server.StandardOutput.ReadLine() is { } line) { json.AppendLine(line); if (line == "}") break; } });
-            Assert.True(read.Wait(60_000), "no JSON from 'mlp server --workspace' within 60 s: " + json);
+            Assert.True(await Task.WhenAny(read, Task.Delay(60_000)) == read, "no JSON from 'mlp server --workspace' within 60 s: " + json);
             var printed = JsonDocument.Parse(json.ToString()).RootElement;
             var uri = printed.GetProperty("trackingUri").GetString()!;
             var token = printed.GetProperty("token").GetString()!;
