@@ -102,7 +102,8 @@ public sealed class RemoteWorkspace : IWorkspace
 
     /// <summary>
     /// The workspace URL, a token that acts for this caller on <paramref name="runId"/> only (revoked by the server when
-    /// the run ends), and the CA certificate: a step process never holds the submitter's full token.
+    /// the run ends), and the CA certificate: a step process never holds the submitter's full token. The same address, token,
+    /// run and its experiment as <c>MLFLOW_*</c> for MLflow clients.
     /// </summary>
     public IReadOnlyDictionary<string, string> ProcessEnvironment(string runId)
     {
@@ -112,6 +113,7 @@ public sealed class RemoteWorkspace : IWorkspace
             ["MLP_WORKSPACE"] = Address.ToString(), ["MLP_TOKEN"] = token.Secret,
             // MLflow clients in the step log into the same run through the server's MLflow API.
             ["MLFLOW_TRACKING_URI"] = Address.ToString(), ["MLFLOW_TRACKING_TOKEN"] = token.Secret, ["MLFLOW_RUN_ID"] = runId,
+            ["MLFLOW_EXPERIMENT_NAME"] = Runs.GetRun(runId).Experiment,
         };
         if (_login.CaCert is { } ca) env["MLP_CA_CERT"] = env["MLFLOW_TRACKING_SERVER_CERT_PATH"] = Path.GetFullPath(ca);
         return env;

@@ -97,8 +97,49 @@ public class ExamplePipelineTests
             Assert.Matches(@"\[select\] Selected '(ridge|gbr)'", r.Stdout);
             Assert.Contains("[register] registered model diabetes:1", r.Stdout);
             Assert.Matches(@"\[invoke\] Prediction from deployment 'blue': \[\d+(\.\d+)?\]", r.Stdout);
+            using var ws = LocalWorkspace.Open(tmp.Path);
+            AssertTrainStepsLoggedThroughMlflow(ws);
         }
         finally { StopEndpoints(tmp.Path); }
+    }
+
+    [RequiresSklearnFact]
+    public async Task Diabetes_AgainstASharedWorkspaceServer_TrainStepsLogThroughTheServersMlflowApi()
+    {
+        using var tmp = new TempDir();
+        var serverDir = Path.Combine(tmp.Path, "server");
+        var options = ServerOptions.Create("sqlite:" + Path.Combine(serverDir, "server.db"), Path.Combine(serverDir, "workspaces"), "127.0.0.1:0", null, null, devCert: true, insecureHttp: false);
+        await using var server = await ServerHost.StartAsync(options);
+        var ca = Path.Combine(options.ServerDirectory, DevCertificate.CertFile);
+        var login = new ServerLogin(server.Url, server.AdminToken!, ca);
+        using (var http = new HttpClient(ServerTrust.CreateHandler(ca)) { BaseAddress = new Uri(server.Url) })
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", login.Token);
+            (await http.PostAsync("/api/v1/workspaces", new StringContent("{\"name\":\"team\"}", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+        var env = new Dictionary<string, string> { ["CI"] = "true", ["MLP_TOKEN"] = login.Token, ["MLP_CA_CERT"] = ca };
+        using var ws = RemoteWorkspace.Open(new RemoteAddress(server.Url, "team"), login);
+        try
+        {
+            var r = Support.Run("dotnet", [Program("Diabetes", "Diabetes.Pipeline"), "run", "--workspace", server.Url + "/workspaces/team", "--param", $"Python={SklearnPython.Path}"],
+                workingDir: tmp.Path, env: env, timeoutMs: 300_000);
+            Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+            AssertTrainStepsLoggedThroughMlflow(ws);
+        }
+        finally { await new DaemonClient(ws.ScratchDirectory).StopAsync(CancellationToken.None); }
+    }
+
+    // train.py logs train_rmse/train_r2 only through MLflow's runs/log-batch (MLFLOW_TRACKING_URI, MLFLOW_RUN_ID, the run-scoped token).
+    private static void AssertTrainStepsLoggedThroughMlflow(Core.Workspaces.IWorkspace ws)
+    {
+        var steps = ws.Runs.QueryRuns(new Core.Runs.RunQuery { Max = 1000 }).Where(run => run.Kind == "step" && run.DisplayName is "train-ridge" or "train-gbr").ToList();
+        Assert.Equal(2, steps.Count);
+        foreach (var step in steps)
+        {
+            var rmse = Assert.Single(ws.Runs.GetMetrics(step.Id, "train_rmse"));
+            Assert.True(rmse.Value > 0, $"{step.DisplayName}: train_rmse {rmse.Value}");
+            Assert.Single(ws.Runs.GetMetrics(step.Id, "train_r2"));
+        }
     }
 
     private static Support.ProcessResult RunPipeline(string pipeline, string assembly, string workspace, params string[] extra) =>

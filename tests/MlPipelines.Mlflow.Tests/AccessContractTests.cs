@@ -1,12 +1,13 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class AccessContractEmbeddedTests(EmbeddedMlflowServer s) : AccessContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class AccessContractSqliteTests(SqliteMlflowServer s) : AccessContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class AccessContractPostgresTests(PostgresMlflowServer s) : AccessContractTests(s), IClassFixture<PostgresMlflowServer>;
 
 /// <summary>The server's roles apply to MLflow calls: each call needs its catalogued action.</summary>
 public abstract class AccessContractTests(MlflowServer server)
 {
-    [BackendFact]
+    [BackendFact(NeedsIdentities = true)]
     public async Task Reader_SearchesAndReads_ButCannotLog()
     {
         var ml = await server.NewWorkspaceAsync();
@@ -21,7 +22,7 @@ public abstract class AccessContractTests(MlflowServer server)
         Assert.Equal(403, (await ml.Post("runs/create", new { }, reader)).Status);
     }
 
-    [BackendFact]
+    [BackendFact(NeedsIdentities = true)]
     public async Task MetricsWriter_LogsMetricsOnly()
     {
         var ml = await server.NewWorkspaceAsync();

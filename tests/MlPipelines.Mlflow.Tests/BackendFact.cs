@@ -14,10 +14,17 @@ public sealed class OnPostgresAttribute : Attribute
         : null;
 }
 
-/// <summary>A contract test run on every server-store engine; skipped (with the reason shown) on PostgreSQL without a database.</summary>
+/// <summary>
+/// A contract test run on every backend (server on SQLite and PostgreSQL, embedded workspace); skipped (with the reason
+/// shown) on PostgreSQL without a database, and on the embedded workspace when it needs identities.
+/// </summary>
 [XunitTestCaseDiscoverer("MlPipelines.Mlflow.Tests.BackendFactDiscoverer", "MlPipelines.Mlflow.Tests")]
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class BackendFactAttribute : FactAttribute;
+public sealed class BackendFactAttribute : FactAttribute
+{
+    /// <summary>The test makes identities with roles (<see cref="MlflowServer.TokenWithRoleAsync"/>): skipped on the embedded workspace, which has none.</summary>
+    public bool NeedsIdentities { get; set; }
+}
 
 /// <summary>Discovers <see cref="BackendFactAttribute"/> tests.</summary>
 public sealed class BackendFactDiscoverer(IMessageSink sink) : FactDiscoverer(sink)
@@ -25,7 +32,12 @@ public sealed class BackendFactDiscoverer(IMessageSink sink) : FactDiscoverer(si
     protected override IXunitTestCase CreateTestCase(ITestFrameworkDiscoveryOptions options, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
         var isPostgres = testMethod.TestClass.Class.GetCustomAttributes(typeof(OnPostgresAttribute)).Any();
-        return isPostgres && OnPostgresAttribute.Missing is { } reason
+        // An embedded variant is a class whose fixture (constructor parameter) is the EmbeddedMlflowServer.
+        var isEmbedded = testMethod.TestClass.Class.ToRuntimeType().GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(EmbeddedMlflowServer)));
+        var reason = isPostgres ? OnPostgresAttribute.Missing
+            : isEmbedded && factAttribute.GetNamedArgument<bool>(nameof(BackendFactAttribute.NeedsIdentities)) ? EmbeddedMlflowServer.NoIdentities
+            : null;
+        return reason is not null
             ? new XunitSkippedDataRowTestCase(DiagnosticMessageSink, options.MethodDisplayOrDefault(), options.MethodDisplayOptionsOrDefault(), testMethod, reason)
             : base.CreateTestCase(options, testMethod, factAttribute);
     }

@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class ExperimentContractEmbeddedTests(EmbeddedMlflowServer s) : ExperimentContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class ExperimentContractSqliteTests(SqliteMlflowServer s) : ExperimentContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class ExperimentContractPostgresTests(PostgresMlflowServer s) : ExperimentContractTests(s), IClassFixture<PostgresMlflowServer>;
 

@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class LoggingContractEmbeddedTests(EmbeddedMlflowServer s) : LoggingContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class LoggingContractSqliteTests(SqliteMlflowServer s) : LoggingContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class LoggingContractPostgresTests(PostgresMlflowServer s) : LoggingContractTests(s), IClassFixture<PostgresMlflowServer>;
 

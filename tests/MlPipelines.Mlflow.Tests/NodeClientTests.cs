@@ -28,11 +28,17 @@ public sealed class RequiresNodeFactAttribute : FactAttribute
     }
 }
 
+/// <summary>The npm client against a real server workspace on SQLite.</summary>
+public sealed class NodeClientTests(ITestOutputHelper output) : NodeClientContract(new SqliteMlflowServer(), output);
+
+/// <summary>The npm client against an embedded workspace's MLflow host (what the runner serves to step processes).</summary>
+public sealed class NodeClientEmbeddedTests(ITestOutputHelper output) : NodeClientContract(new EmbeddedMlflowServer(), output);
+
 /// <summary>
 /// The npm package <c>mlflow</c> 2.0.7 (a Node.js MLflow REST client nobody here wrote) against a real server: the calls
 /// MlPipelines implements must pass; the rest are listed in the output (and in docs/mlflow.md).
 /// </summary>
-public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class NodeClientContract(MlflowServer server, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] MustPass =
     [
@@ -41,7 +47,7 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
         "runs/delete", "runs/restore", "experiments/update", "experiments/delete", "experiments/restore",
         "artifacts/list",
     ];
-    private readonly SqliteMlflowServer _server = new();
+    private readonly MlflowServer _server = server;
 
     public Task InitializeAsync() => Task.CompletedTask;
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -50,7 +56,6 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task NpmMlflowClient_ImplementedCallsPass()
     {
         var client = await _server.NewWorkspaceAsync();
-        var host = await _server.HostAsync();
         var dir = Directory.CreateTempSubdirectory("mlp-node-client-").FullName;
         try
         {
@@ -60,9 +65,9 @@ public sealed class NodeClientTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(install.Code == 0, "npm ci failed: " + install.Stderr);
             var run = Run("node", ["run-client.js"], dir, new()
             {
-                ["MLFLOW_ENDPOINT"] = $"{host.Url}/workspaces/{client.Workspace}",
+                ["MLFLOW_ENDPOINT"] = client.TrackingUri,
                 ["MLFLOW_TOKEN"] = client.Token,
-                ["NODE_EXTRA_CA_CERTS"] = _server.CaCert,
+                ["NODE_EXTRA_CA_CERTS"] = client.CaCert,
             });
             Assert.True(run.Code == 0, run.Stderr);
             var results = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)

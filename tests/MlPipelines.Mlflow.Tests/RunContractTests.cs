@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class RunContractEmbeddedTests(EmbeddedMlflowServer s) : RunContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class RunContractSqliteTests(SqliteMlflowServer s) : RunContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class RunContractPostgresTests(PostgresMlflowServer s) : RunContractTests(s), IClassFixture<PostgresMlflowServer>;
 
@@ -46,9 +47,9 @@ public abstract class RunContractTests(MlflowServer server)
         var tags = (await ml.Get($"runs/get?run_id={id}")).Ok().GetProperty("run").GetProperty("data").GetProperty("tags").EnumerateArray();
         Assert.Contains(tags, t => t.GetProperty("key").GetString() == "mlflow.runName" && t.GetProperty("value").GetString() == "renamed");
 
-        using var native = await server.ServerClientAsync(ml.Token);
-        var stored = System.Text.Json.JsonDocument.Parse(await native.GetStringAsync($"api/v1/workspaces/{ml.Workspace}/runs/{id}")).RootElement;
-        Assert.Equal(("Completed", "mlflow", "renamed"), (stored.GetProperty("status").GetString(), stored.GetProperty("kind").GetString(), stored.GetProperty("displayName").GetString()));
+        using var ws = ml.Open();
+        var stored = ws.Runs.GetRun(id);
+        Assert.Equal((Core.Runs.RunStatus.Completed, "mlflow", "renamed"), (stored.Status, stored.Kind, stored.DisplayName));
     }
 
     [BackendFact]
@@ -57,9 +58,9 @@ public abstract class RunContractTests(MlflowServer server)
         var ml = await server.NewWorkspaceAsync();
         var parent = await ml.CreateRun(name: "parent");
         var child = await ml.CreateRun(name: "child", tags: new[] { new { key = "mlflow.parentRunId", value = parent } });
-        using var native = await server.ServerClientAsync(ml.Token);
-        var children = System.Text.Json.JsonDocument.Parse(await native.GetStringAsync($"api/v1/workspaces/{ml.Workspace}/runs?parentRunId={parent}")).RootElement;
-        Assert.Equal([child], children.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        using var ws = ml.Open();
+        Assert.Equal(parent, ws.Runs.GetRun(child).ParentRunId);
+        Assert.Null(ws.Runs.GetRun(parent).ParentRunId);
     }
 
     [BackendFact]

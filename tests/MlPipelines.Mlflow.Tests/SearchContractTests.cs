@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class SearchContractEmbeddedTests(EmbeddedMlflowServer s) : SearchContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class SearchContractSqliteTests(SqliteMlflowServer s) : SearchContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class SearchContractPostgresTests(PostgresMlflowServer s) : SearchContractTests(s), IClassFixture<PostgresMlflowServer>;
 
@@ -83,12 +84,12 @@ public abstract class SearchContractTests(MlflowServer server)
     public async Task Search_RunsLoggedNatively_FoundWithTheirMetrics()
     {
         var ml = await server.NewWorkspaceAsync();
-        using var native = await server.ServerClientAsync(ml.Token);
-        var created = await native.PostAsync($"api/v1/workspaces/{ml.Workspace}/runs",
-            new StringContent("""{"experiment":"native","displayName":"n1","status":"Running"}""", System.Text.Encoding.UTF8, "application/json"));
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
-        (await native.PostAsync($"api/v1/workspaces/{ml.Workspace}/runs/{id}/metrics",
-            new StringContent("""{"points":[{"name":"loss","value":0.25,"step":4}]}""", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        string id;
+        using (var ws = ml.Open()) // the workspace's own API (over the server's native routes, or the embedded store)
+        {
+            id = ws.Runs.CreateRun(new Core.Runs.NewRun("native", "n1") { Status = Core.Runs.RunStatus.Running }).Id;
+            ws.Runs.LogMetrics(id, [new Core.Runs.MetricPoint("loss", 0.25, 4, DateTimeOffset.UtcNow)]);
+        }
         var exp = (await ml.Get("experiments/get-by-name?experiment_name=native")).Ok().GetProperty("experiment").GetProperty("experiment_id").GetString();
         var runs = (await ml.Post("runs/search", new { experiment_ids = new[] { exp }, filter = "metrics.loss < 0.5" })).Ok().GetProperty("runs");
         var run = Assert.Single(runs.EnumerateArray());

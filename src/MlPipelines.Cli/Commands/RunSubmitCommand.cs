@@ -30,7 +30,8 @@ internal static class RunSubmitCommand
                 var parameters = ParseParams(ctx.Get(param) ?? []);
                 var sourceDir = Path.GetFullPath(ctx.Get(source) ?? Directory.GetCurrentDirectory());
                 if (!Directory.Exists(sourceDir)) throw MlpException.Invalid($"Source folder '{sourceDir}' does not exist.");
-                using var ws = ctx.OpenWorkspace();
+                // An embedded workspace also serves its MLflow API on loopback while the command runs (MLFLOW_* in its environment).
+                using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(ctx.OpenWorkspace(), CliOutput.Warn);
                 var experimentName = Names.Validate("experiment", ctx.Get(experiment));
                 // Snapshot before the run exists, so an over-size source leaves no half-made run behind.
                 var snapshot = SourceSnapshot.Create(sourceDir);

@@ -37,10 +37,17 @@ internal static class ServerCommands
             return 0;
         });
 
-        return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit). See docs/server.md.")
+        return new Command("server", "Run the shared workspace server (HTTPS, API tokens, Azure ML roles, audit); with --workspace PATH, serve that embedded workspace's MLflow API instead. See docs/server.md and docs/mlflow.md.")
             .With(store, artifacts, listen, cert, key, devCert, insecure, rateLimit, datastoreRoots, oidcIssuer, oidcAudience, oidcClaim, oidcJwks, init)
             .HandleAsync(async ctx =>
             {
+                if (ctx.WorkspaceOption is { } embedded)
+                {
+                    if (new Option[] { store, artifacts, cert, key, devCert, insecure, rateLimit, datastoreRoots, oidcIssuer, oidcAudience, oidcClaim, oidcJwks }
+                            .FirstOrDefault(o => ctx.Parse.GetResult(o) is { Implicit: false }) is { } extra)
+                        throw Core.Errors.MlpException.Invalid($"{extra.Name} is an option of the shared server; with --workspace, 'mlp server' serves the MLflow API of that one embedded workspace over HTTPS with its own certificate and token (options: --listen, --format).");
+                    return await EmbeddedMlflowServer.RunAsync(ctx, embedded, ctx.Get(listen));
+                }
                 var rate = ctx.Get(rateLimit);
                 if (rate < 0) throw Core.Errors.MlpException.Invalid($"--rate-limit must be 0 (off) or a positive number of requests per second, not {rate}.");
                 var options = ServerOptions.Create(ctx.Get(store), ctx.Get(artifacts), ctx.Get(listen), ctx.Get(cert), ctx.Get(key), ctx.Get(devCert), ctx.Get(insecure)) with

@@ -25,7 +25,9 @@ internal static class RunCommand
         {
             var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale));
             var baseDir = common.BaseDirectoryOf(parse, host);
-            using var ws = host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir);
+            // An embedded workspace also serves its MLflow API on loopback once a step process starts (MLFLOW_* in its environment).
+            using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir),
+                w => host.Error.WriteLine("warning: " + w));
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
