@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class KeyNameContractEmbeddedTests(EmbeddedMlflowServer s) : KeyNameContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class KeyNameContractSqliteTests(SqliteMlflowServer s) : KeyNameContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class KeyNameContractPostgresTests(PostgresMlflowServer s) : KeyNameContractTests(s), IClassFixture<PostgresMlflowServer>;
 

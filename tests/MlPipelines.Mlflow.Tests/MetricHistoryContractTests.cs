@@ -1,5 +1,6 @@
 namespace MlPipelines.Mlflow.Tests;
 
+public sealed class MetricHistoryContractEmbeddedTests(EmbeddedMlflowServer s) : MetricHistoryContractTests(s), IClassFixture<EmbeddedMlflowServer>;
 public sealed class MetricHistoryContractSqliteTests(SqliteMlflowServer s) : MetricHistoryContractTests(s), IClassFixture<SqliteMlflowServer>;
 [OnPostgres] public sealed class MetricHistoryContractPostgresTests(PostgresMlflowServer s) : MetricHistoryContractTests(s), IClassFixture<PostgresMlflowServer>;
 
@@ -62,7 +63,7 @@ public abstract class MetricHistoryContractTests(MlflowServer server)
         Assert.Contains("run-nope", (await ml.Get($"metrics/get-history-bulk-interval?run_ids={id}&run_ids=run-nope&metric_key=x")).Error(404, "RESOURCE_DOES_NOT_EXIST"));
     }
 
-    [BackendFact]
+    [BackendFact(NeedsIdentities = true)]
     public async Task BulkInterval_Reader_MayCall_AndAnswersCarryServerTiming()
     {
         var ml = await server.NewWorkspaceAsync();
