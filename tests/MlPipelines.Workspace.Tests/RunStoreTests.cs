@@ -176,8 +176,8 @@ public abstract class RunStoreTests : IDisposable
     public void LogMetrics_InvalidName_Rejected()
     {
         var id = _ws.Runs.CreateRun(new NewRun("e")).Id;
-        var e = Assert.Throws<MlpException>(() => _ws.Runs.LogMetrics(id, [new("bad name", 1, 0, DateTimeOffset.UtcNow)]));
-        Assert.Contains("'bad name'", e.Message);
+        var e = Assert.Throws<MlpException>(() => _ws.Runs.LogMetrics(id, [new("bad|name", 1, 0, DateTimeOffset.UtcNow)]));
+        Assert.Contains("'bad|name'", e.Message);
     }
 
     [WorkspaceFact]
