@@ -4,3 +4,4 @@ set -uo pipefail
 here="$(dirname "$0")"
 bash "$here/docker.sh" stop
 bash "$here/postgres.sh" stop
+bash "$here/slurm.sh" stop

@@ -19,9 +19,28 @@ public sealed record ComputeJob(string FileName, IReadOnlyList<string> Arguments
     /// <summary>How long a canceled or timed-out process tree gets after SIGTERM before SIGKILL.</summary>
     public TimeSpan KillGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A name for the job on targets that show one (a Slurm job name): the run id when the job runs a run.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// The folder whose files become the run's outputs (the value of <c>MLP_OUTPUT_DIR</c>). A target that runs the job
+    /// elsewhere gives it a folder of its own there and copies the files back here before it returns.
+    /// </summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>What the job asks of the machine; targets that cannot enforce a request ignore it.</summary>
+    public ComputeResources Resources { get; init; } = ComputeResources.None;
+
     /// <summary>The command line for display (arguments with spaces are quoted).</summary>
     public override string ToString() =>
         string.Join(' ', new[] { FileName }.Concat(Arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? "'" + a.Replace("'", "'\\''") + "'" : a));
+}
+
+/// <summary>Resources a job requests: cores, memory, GPUs (null = the target's default).</summary>
+public sealed record ComputeResources(int? Cpus = null, long? MemoryMb = null, int? Gpus = null)
+{
+    /// <summary>No request: the target's defaults.</summary>
+    public static ComputeResources None { get; } = new();
 }
 
 /// <summary>One line of output of a job.</summary>
@@ -39,6 +58,9 @@ public sealed class ComputeObserver
 {
     /// <summary>Called once with the OS process id (or a job id for cluster targets) as soon as the job has started.</summary>
     public Action<ComputeJobStarted>? OnStarted { get; init; }
+
+    /// <summary>Called when a scheduler holds the job before it starts (e.g. Slurm's PENDING), with the scheduler's reason.</summary>
+    public Action<string>? OnWaiting { get; init; }
 
     /// <summary>Called for every output line, serialized, in arrival order.</summary>
     public Action<OutputLine>? OnOutput { get; init; }
@@ -64,10 +86,16 @@ public sealed record ComputeResult(int ExitCode, TimeSpan Duration)
     /// <summary>True when the job was killed because cancellation was requested.</summary>
     public bool Canceled { get; init; }
 
+    /// <summary>What the target knows beyond the exit code, e.g. "Slurm job 12 ended OUT_OF_MEMORY".</summary>
+    public string? Detail { get; init; }
+
     /// <summary>True when the job finished by itself with exit code 0.</summary>
     public bool Succeeded => ExitCode == 0 && !TimedOut && !Canceled;
 
-    /// <summary>A short human reason: "exit code 3", "timed out after 00:00:05", "canceled".</summary>
-    public string Reason(TimeSpan? timeout = null) =>
-        Canceled ? "canceled" : TimedOut ? $"timed out after {timeout ?? Duration:c}" : $"exit code {ExitCode}";
+    /// <summary>A short human reason: "exit code 3", "timed out after 00:00:05", "canceled" (with the target's detail).</summary>
+    public string Reason(TimeSpan? timeout = null)
+    {
+        var reason = Canceled ? "canceled" : TimedOut ? $"timed out after {timeout ?? Duration:c}" : $"exit code {ExitCode}";
+        return Detail is null ? reason : $"{reason} ({Detail})";
+    }
 }
