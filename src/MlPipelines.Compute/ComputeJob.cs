@@ -31,6 +31,18 @@ public sealed record ComputeJob(string FileName, IReadOnlyList<string> Arguments
     /// <summary>What the job asks of the machine; targets that cannot enforce a request ignore it.</summary>
     public ComputeResources Resources { get; init; } = ComputeResources.None;
 
+    /// <summary>
+    /// The container image the job's environment resolved to (e.g. <c>mlp-env/python-3.11@sha256…</c>). Container targets
+    /// (docker, kubernetes) run the job in it and refuse a job without one; process targets cannot apply an image and say so.
+    /// </summary>
+    public string? Image { get; init; }
+
+    /// <summary>
+    /// Host files and folders the job reads (its inputs, the source snapshot). A target that runs the job in a container
+    /// makes each visible read-only at the same path, so paths in the arguments stay valid.
+    /// </summary>
+    public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
     /// <summary>The command line for display (arguments with spaces are quoted).</summary>
     public override string ToString() =>
         string.Join(' ', new[] { FileName }.Concat(Arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? "'" + a.Replace("'", "'\\''") + "'" : a));
