@@ -137,6 +137,14 @@ internal static class PgSchema
         ALTER TABLE models ADD COLUMN updated_at bigint;
         ALTER TABLE models ADD COLUMN source mlp_text;
         """,
+        // 4 (compute): registered compute targets; environments by content hash with the image built for them.
+        """
+        CREATE TABLE compute_targets(name mlp_text PRIMARY KEY, kind mlp_text NOT NULL, description mlp_text, max_concurrent integer,
+          options_json mlp_text NOT NULL, created_at bigint NOT NULL, created_by mlp_text);
+        CREATE TABLE environments(hash mlp_text PRIMARY KEY, name mlp_text NOT NULL, kind mlp_text NOT NULL, definition_json mlp_text NOT NULL,
+          image mlp_text NOT NULL, image_id mlp_text, state mlp_text NOT NULL, build_ms bigint, created_at bigint NOT NULL, built_at bigint);
+        CREATE INDEX environments_name ON environments(name, created_at);
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a schema newer than this code.</summary>

@@ -2,6 +2,8 @@ using MlPipelines.Core.Artifacts;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -54,6 +56,8 @@ public sealed class PostgresWorkspace : IWorkspace
         Datasets = new Data.LocalDatasetStore(_db, _artifacts, ingest, _layout);
         Models = new Registry.LocalModelRegistry(_db, _artifacts, ingest, runs, options);
         Images = new Images.LocalImageStore(_db);
+        Computes = new MlPipelines.Workspace.Compute.LocalComputeStore(_db);
+        Environments = new MlPipelines.Workspace.Compute.LocalEnvironmentStore(_db);
         Endpoints = new Endpoints.LocalEndpointStore(_db);
     }
 
@@ -93,6 +97,10 @@ public sealed class PostgresWorkspace : IWorkspace
     public IModelRegistry Models { get; }
     /// <inheritdoc />
     public IImageStore Images { get; }
+    /// <inheritdoc />
+    public IComputeStore Computes { get; }
+    /// <inheritdoc />
+    public IEnvironmentStore Environments { get; }
     /// <inheritdoc />
     public IEndpointStore Endpoints { get; }
     /// <inheritdoc />

@@ -2,6 +2,8 @@ using MlPipelines.Core.Artifacts;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -40,6 +42,8 @@ public sealed class RemoteWorkspace : IWorkspace
         Datasets = new RemoteDatasetStore(http, _paths, artifacts);
         Models = new RemoteModelRegistry(http, _paths, artifacts);
         Images = new RemoteImageStore(http, _paths);
+        Computes = new RemoteComputeStore(http, _paths);
+        Environments = new RemoteEnvironmentStore(http, _paths);
         Endpoints = new RemoteEndpointStore(http, _paths);
         Cache = new RemoteStepCache(http, _paths);
     }
@@ -82,6 +86,10 @@ public sealed class RemoteWorkspace : IWorkspace
     public IModelRegistry Models { get; }
     /// <inheritdoc />
     public IImageStore Images { get; }
+    /// <inheritdoc />
+    public IComputeStore Computes { get; }
+    /// <inheritdoc />
+    public IEnvironmentStore Environments { get; }
     /// <inheritdoc />
     public IEndpointStore Endpoints { get; }
     /// <inheritdoc />

@@ -3,6 +3,8 @@ using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -53,6 +55,8 @@ public sealed partial class LocalWorkspace : IWorkspace
         Datasets = new Data.LocalDatasetStore(_db, _artifacts, ingest, layout);
         Models = new Registry.LocalModelRegistry(_db, _artifacts, ingest, RunStore, options);
         Images = new Images.LocalImageStore(_db);
+        Computes = new MlPipelines.Workspace.Compute.LocalComputeStore(_db);
+        Environments = new MlPipelines.Workspace.Compute.LocalEnvironmentStore(_db);
         Endpoints = new Endpoints.LocalEndpointStore(_db);
     }
 
@@ -96,6 +100,10 @@ public sealed partial class LocalWorkspace : IWorkspace
     public IModelRegistry Models { get; }
     /// <inheritdoc />
     public IImageStore Images { get; }
+    /// <inheritdoc />
+    public IComputeStore Computes { get; }
+    /// <inheritdoc />
+    public IEnvironmentStore Environments { get; }
     /// <inheritdoc />
     public IEndpointStore Endpoints { get; }
     /// <inheritdoc />

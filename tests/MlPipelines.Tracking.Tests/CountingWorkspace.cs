@@ -2,6 +2,8 @@ using MlPipelines.Core.Artifacts;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -22,6 +24,8 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
     public IDatasetStore Datasets => inner.Datasets;
     public IModelRegistry Models => inner.Models;
     public IImageStore Images => inner.Images;
+    public IComputeStore Computes => inner.Computes;
+    public IEnvironmentStore Environments => inner.Environments;
     public IEndpointStore Endpoints => inner.Endpoints;
     public IStepCache Cache => inner.Cache;
     public IFileHashIndex FileHashes => inner.FileHashes;

@@ -1,7 +1,9 @@
 using MlPipelines.Core.Artifacts;
 using MlPipelines.Core.Caching;
+using MlPipelines.Core.Compute;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -28,6 +30,10 @@ public interface IWorkspace : IDisposable
     IImageStore Images { get; }
     /// <summary>Endpoints and deployments.</summary>
     IEndpointStore Endpoints { get; }
+    /// <summary>Registered compute targets.</summary>
+    IComputeStore Computes { get; }
+    /// <summary>Environment versions and their built images.</summary>
+    IEnvironmentStore Environments { get; }
     /// <summary>Step cache and file-hash index.</summary>
     IStepCache Cache { get; }
     /// <summary>The file-hash index of input and source files.</summary>

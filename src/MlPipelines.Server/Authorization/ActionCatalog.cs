@@ -101,6 +101,13 @@ public static class ActionCatalog
     /// <summary>Remove a role assignment.</summary>
     public const string RoleAssignmentsDelete = "roleAssignments/delete";
 
+    /// <summary>Read environments and their builds.</summary>
+    public const string EnvironmentsRead = "workspaces/environments/read";
+    /// <summary>Record or build environments.</summary>
+    public const string EnvironmentsWrite = "workspaces/environments/write";
+    /// <summary>Forget environment versions.</summary>
+    public const string EnvironmentsDelete = "workspaces/environments/delete";
+
     /// <summary>Read the audit log.</summary>
     public const string AuditRead = "audit/read";
 
@@ -133,6 +140,9 @@ public static class ActionCatalog
         new(DatastoresWrite, "Register datastores"),
         new(ImagesRead, "Read scoring images"),
         new(ImagesWrite, "Record scoring images"),
+        new(EnvironmentsRead, "Read environments and their builds"),
+        new(EnvironmentsWrite, "Record or build environments"),
+        new(EnvironmentsDelete, "Forget environment versions"),
         new(EndpointsDelete, "Delete online endpoints"),
         new(DeploymentsRead, "Read deployments"),
         new(DeploymentsWrite, "Create or update deployments"),

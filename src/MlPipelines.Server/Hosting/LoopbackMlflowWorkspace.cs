@@ -3,6 +3,8 @@ using MlPipelines.Core.Artifacts;
 using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -79,6 +81,10 @@ public sealed class LoopbackMlflowWorkspace : IWorkspace
     public IModelRegistry Models => _inner.Models;
     /// <inheritdoc />
     public IImageStore Images => _inner.Images;
+    /// <inheritdoc />
+    public IComputeStore Computes => _inner.Computes;
+    /// <inheritdoc />
+    public IEnvironmentStore Environments => _inner.Environments;
     /// <inheritdoc />
     public IEndpointStore Endpoints => _inner.Endpoints;
     /// <inheritdoc />

@@ -117,6 +117,7 @@ public sealed class ServerHost : IAsyncDisposable
         DatasetEndpoints.Map(api);
         ModelEndpoints.Map(api);
         ImageEndpoints.Map(api);
+        ComputeEndpoints.Map(api);
         EndpointRecordEndpoints.Map(api);
         MlPipelines.Mlflow.MlflowApi.Map(app.MapGroup("/workspaces/{workspace}"), new(c => workspaces.Open((string)c.Request.RouteValues["workspace"]!), (e, action) => e.Requires(action, ScopeSource.Workspace), (c, action) => store.Access.Check(c.Caller().Principal.Id, RequiresActionExtensions.ScopeOf(c, ScopeSource.Workspace), action) is { Allowed: false } d ? $"'{c.Caller().Principal.Name}' {d.Message}" : null,
             (c, runId) => c.Caller().RunScope is { } scope && scope.RunId != runId ? $"'{c.Caller().Principal.Name}': the token is scoped to run '{scope.RunId}' and may touch only that run" : null,

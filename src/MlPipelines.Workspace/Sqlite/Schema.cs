@@ -136,6 +136,14 @@ internal static class Schema
         ALTER TABLE models ADD COLUMN updated_at INTEGER;
         ALTER TABLE models ADD COLUMN source TEXT;
         """,
+        // 6 (compute): registered compute targets; environments by content hash with the image built for them.
+        """
+        CREATE TABLE compute_targets(name TEXT PRIMARY KEY, kind TEXT NOT NULL, description TEXT, max_concurrent INTEGER,
+          options_json TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT) WITHOUT ROWID;
+        CREATE TABLE environments(hash TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, definition_json TEXT NOT NULL,
+          image TEXT NOT NULL, image_id TEXT, state TEXT NOT NULL, build_ms INTEGER, created_at INTEGER NOT NULL, built_at INTEGER) WITHOUT ROWID;
+        CREATE INDEX environments_name ON environments(name, created_at);
+        """,
     ];
 
     /// <summary>Applies pending migrations in one transaction, or refuses a database newer than this code.</summary>

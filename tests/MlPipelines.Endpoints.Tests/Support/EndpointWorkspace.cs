@@ -3,6 +3,8 @@ using MlPipelines.Core.Caching;
 using MlPipelines.Core.Data;
 using MlPipelines.Core.Endpoints;
 using MlPipelines.Core.Errors;
+using MlPipelines.Core.Compute;
+using MlPipelines.Core.Environments;
 using MlPipelines.Core.Images;
 using MlPipelines.Core.Registry;
 using MlPipelines.Core.Runs;
@@ -57,6 +59,8 @@ internal sealed class EndpointWorkspace : IWorkspace, IAsyncDisposable
     public IDatasetStore Datasets => _inner.Datasets;
     public IModelRegistry Models => _models;
     public IImageStore Images => _inner.Images;
+    public IComputeStore Computes => _inner.Computes;
+    public IEnvironmentStore Environments => _inner.Environments;
     public IEndpointStore Endpoints => _inner.Endpoints;
     public IStepCache Cache => _inner.Cache;
     public IFileHashIndex FileHashes => _inner.FileHashes;

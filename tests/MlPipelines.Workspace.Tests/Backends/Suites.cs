@@ -49,3 +49,6 @@ public sealed class ConcurrencySqliteTests() : ConcurrencyTests(new SqliteBacken
 
 public sealed class ManifestRegistrationSqliteTests() : ManifestRegistrationTests(new SqliteBackend());
 [RequiresPostgres] public sealed class ManifestRegistrationPostgresTests() : ManifestRegistrationTests(new PostgresBackend());
+
+public sealed class ComputeAndEnvironmentStoreSqliteTests() : ComputeAndEnvironmentStoreTests(new SqliteBackend());
+[RequiresPostgres] public sealed class ComputeAndEnvironmentStorePostgresTests() : ComputeAndEnvironmentStoreTests(new PostgresBackend());
