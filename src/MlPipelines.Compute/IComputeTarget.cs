@@ -11,6 +11,12 @@ public interface IComputeTarget
     string Name { get; }
 
     /// <summary>
+    /// True when the target runs jobs in their environment's container image (docker, kubernetes); false for targets
+    /// that run the machine's own programs (local, slurm), where an environment image cannot apply.
+    /// </summary>
+    bool AppliesImage => false;
+
+    /// <summary>
     /// Runs a job to completion. Output lines are passed to <see cref="ComputeObserver.OnOutput"/> one at a time (never
     /// concurrently) in arrival order. Cancelling <paramref name="cancellationToken"/> kills the whole process tree and
     /// returns a result with <see cref="ComputeResult.Canceled"/> set rather than throwing.

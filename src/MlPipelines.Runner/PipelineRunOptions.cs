@@ -33,6 +33,8 @@ public sealed record PipelineRunOptions
     public IReadOnlyDictionary<string, Func<CodeContext, Task>> CodeSteps { get; init; } = new Dictionary<string, Func<CodeContext, Task>>();
     /// <summary>Compute targets for command steps.</summary>
     public ComputeTargetRegistry ComputeTargets { get; init; } = ComputeTargetRegistry.CreateDefault();
+    /// <summary>How environments become versions (cache keys) and images (for container targets); by default as the plan declares them.</summary>
+    public IStepEnvironments Environments { get; init; } = StepEnvironments.Declared;
     /// <summary>Executors for further kinds (evaluate, register, promote, image, deploy); command/train/code are built in.</summary>
     public IReadOnlyList<IStepExecutor> Executors { get; init; } = [];
     /// <summary>Progress display.</summary>
@@ -46,7 +48,7 @@ public sealed record PipelineRunOptions
 
     internal StepExecutorRegistry BuildRegistry()
     {
-        var r = new StepExecutorRegistry().Add(new CommandExecutor(ComputeTargets)).Add(new CodeExecutor(CodeSteps));
+        var r = new StepExecutorRegistry().Add(new CommandExecutor(ComputeTargets, Environments)).Add(new CodeExecutor(CodeSteps));
         foreach (var e in Executors) r.Add(e);
         return r;
     }

@@ -65,7 +65,8 @@ public static class PlanExplainer
             IReadOnlyDictionary<string, string> parts;
             try
             {
-                parts = CacheKeys.Parts(plan, step, resolver.Resolve(step, n => outputs.GetValueOrDefault(n), materialize: false), options.SourceHash);
+                parts = CacheKeys.Parts(plan, step, resolver.Resolve(step, n => outputs.GetValueOrDefault(n), materialize: false), options.SourceHash,
+                    e => options.Environments.VersionOf(e, options.BaseDirectory));
             }
             catch (MlpException e)
             {

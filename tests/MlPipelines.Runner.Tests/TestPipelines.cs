@@ -114,3 +114,17 @@ public sealed class LinkOutputPipeline(string socketPath) : Pipeline
             "if [ -S \"$1\" ]; then ln \"$1\" z.sock 2>/dev/null || cp -a \"$1\" z.sock; fi; true",
             c.Outputs.Folder("model"), socketPath));
 }
+
+/// <summary>Two parallel command steps on the compute target the <c>Compute</c> parameter names, asking for one core.</summary>
+public sealed class ComputePipeline : Pipeline
+{
+    [Parameter("Compute target of both steps")]
+    public string Compute { get; init; } = "local";
+
+    protected override void Define(PipelineBuilder p)
+    {
+        foreach (var name in new[] { "a", "b" })
+            p.Command(name, "sh", "-c", $"echo step {name} on $(hostname) in \"$PWD\"; sleep 1; echo done > \"$MLP_OUTPUT_DIR/{name}.txt\"")
+                .Compute(Compute).Resources(cpus: 1, memoryMb: 100).AllowReuse(false);
+    }
+}

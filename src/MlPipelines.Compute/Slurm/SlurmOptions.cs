@@ -1,3 +1,6 @@
+using System.Globalization;
+using MlPipelines.Core.Compute;
+
 namespace MlPipelines.Compute.Slurm;
 
 /// <summary>How a Slurm compute target submits jobs. Resource defaults apply when a job asks for nothing.</summary>
@@ -36,4 +39,22 @@ public sealed record SlurmOptions(string Name, string StagingDirectory)
     public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Keep each job's staging folder after it ends (for debugging); removed by default.</summary>
     public bool KeepStaging { get; init; }
+
+    /// <summary>The options of a registered <c>slurm</c> target (<c>mlp compute create NAME --type slurm …</c>).</summary>
+    public static SlurmOptions FromDefinition(ComputeTargetDefinition target)
+    {
+        var o = ComputeKinds.Validate(target).Options;
+        string? Get(string name) => o.TryGetValue(name, out var v) ? v : null;
+        IReadOnlyList<string> List(string name) => Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        return new SlurmOptions(target.Name, Get("staging")!)
+        {
+            Partition = Get("partition"),
+            Account = Get("account"),
+            Qos = Get("qos"),
+            SharedRoots = List("shared-roots"),
+            ExtraDirectives = List("sbatch"),
+            PollInterval = Get("poll-seconds") is { } p ? TimeSpan.FromSeconds(long.Parse(p, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(2),
+            KeepStaging = Get("keep-staging") == "true",
+        };
+    }
 }

@@ -8,7 +8,8 @@ namespace MlPipelines.Core.Compute;
 /// <param name="Name">The option's name, e.g. <c>partition</c> (YAML files may spell '-' as '_').</param>
 /// <param name="Type">What its value is: <c>text</c>, <c>integer</c>, <c>seconds</c>, <c>path</c>, <c>list</c> (comma-separated), <c>map</c> (k=v,…), <c>bool</c>.</param>
 /// <param name="Description">What it does.</param>
-public sealed record ComputeOption(string Name, string Type, string Description);
+/// <param name="Required">The kind cannot work without it.</param>
+public sealed record ComputeOption(string Name, string Type, string Description, bool Required = false);
 
 /// <summary>
 /// The compute kinds a workspace can register and the options each takes: pure data, so the workspace server, the CLI
@@ -37,7 +38,7 @@ public static class ComputeKinds
             new("partition", "text", "sbatch --partition."),
             new("account", "text", "sbatch --account."),
             new("qos", "text", "sbatch --qos."),
-            new("staging", "path", "Folder every node sees where job folders are staged (required unless the work is under shared-roots)."),
+            new("staging", "path", "Folder the submitting machine and every node see at the same path: each job's script, logs and exit-code file, and a copy of its working folder unless that is under shared-roots.", Required: true),
             new("shared-roots", "list", "Folders the nodes already see at the same path; work under them is not copied."),
             new("sbatch", "list", "Extra #SBATCH lines, e.g. '--constraint=a100,--exclusive'."),
             new("poll-seconds", "seconds", "How often one squeue/sacct call polls every job; default 2."),
@@ -86,6 +87,9 @@ public static class ComputeKinds
         }
         if (unknown.Count > 0)
             throw MlpException.Invalid($"Compute kind '{target.Kind}' has no option {Quoted(unknown)}; its options are {(known.Count == 0 ? "none" : Quoted(known.Select(o => o.Name)))}.");
+        var missing = known.Where(o => o.Required && !options.ContainsKey(o.Name)).Select(o => o.Name).ToList();
+        if (missing.Count > 0)
+            throw MlpException.Invalid($"Compute target '{target.Name}' of kind '{target.Kind}' needs option {Quoted(missing)} ({string.Join(" ", known.Where(o => missing.Contains(o.Name)).Select(o => o.Description))}).");
         return target with { Options = options };
     }
 

@@ -86,6 +86,9 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
         if (s.Retries is < 0 or > 100) errors.Add($"{q} has {s.Retries} retries; expected 0–100.");
         if (s.RetryBackoff < TimeSpan.Zero) errors.Add($"{q} has a negative retry backoff.");
         if (s.TimeoutValue is { } t && t <= TimeSpan.Zero) errors.Add($"{q} has a timeout of {t}; expected a positive duration.");
+        if (s.ResourcesValue is { } r && (r.Cpus is < 1 || r.MemoryMb is < 1 || r.Gpus is < 0))
+            errors.Add($"{q} asks for {r.Cpus?.ToString() ?? "default"} cpus, {r.MemoryMb?.ToString() ?? "default"} MiB, {r.Gpus?.ToString() ?? "default"} gpus; expected cpus and memory of 1 or more and gpus of 0 or more.");
+        if (s.ResourcesValue is not null && !s.UsesCompute) errors.Add($"{q} runs in the pipeline's own process; only steps that run a command take .Resources(…).");
         ValidateKind(s, q);
     }
 

@@ -40,6 +40,7 @@ internal static class PlanWriter
             Retries = s.Retries,
             RetryBackoffSeconds = s.Retries > 0 ? s.RetryBackoff.TotalSeconds : 0,
             TimeoutSeconds = s.TimeoutValue?.TotalSeconds,
+            Resources = s.ResourcesValue,
             AllowReuse = s.Reuse ?? s.ReuseByDefault,
             Settings = s.Settings.Count > 0 ? s.Settings : null,
         };

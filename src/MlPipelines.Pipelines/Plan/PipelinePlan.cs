@@ -60,3 +60,9 @@ public sealed record PlanData(string Name, string? Path, string? Version);
 /// <summary>An environment: curated or declared, with its definition and content hash.</summary>
 public sealed record PlanEnvironment(string Name, string Kind, string Hash, IReadOnlyDictionary<string, string> Definition);
 
+
+/// <summary>Resources a step requests from its compute target.</summary>
+/// <param name="Cpus">Cores.</param>
+/// <param name="MemoryMb">Memory in MiB.</param>
+/// <param name="Gpus">GPUs.</param>
+public sealed record PlanResources(int? Cpus = null, long? MemoryMb = null, int? Gpus = null);

@@ -43,6 +43,8 @@ public abstract record PlanStep
     [JsonPropertyOrder(-3)] public double RetryBackoffSeconds { get; init; }
     /// <summary>Per-attempt time limit in seconds, if any.</summary>
     [JsonPropertyOrder(-3)] public double? TimeoutSeconds { get; init; }
+    /// <summary>What the step asks of its compute target (cores, memory, GPUs); null = the target's defaults.</summary>
+    [JsonPropertyOrder(-3)] public PlanResources? Resources { get; init; }
     /// <summary>Whether a cached result may be reused.</summary>
     [JsonPropertyOrder(-3)] public bool AllowReuse { get; init; } = true;
     /// <summary>Free-form executor settings (<c>.With(key, value)</c>).</summary>

@@ -33,6 +33,7 @@ public abstract class Step
     internal int Retries { get; set; }
     internal TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
     internal TimeSpan? TimeoutValue { get; set; }
+    internal Plan.PlanResources? ResourcesValue { get; set; }
     internal bool? Reuse { get; set; }
 
     /// <summary>Steps whose effects outside the workspace matter (register, promote, deploy) are not reused by default.</summary>
@@ -105,6 +106,16 @@ public abstract class Step<TSelf> : Step where TSelf : Step<TSelf>
     {
         Retries = attempts;
         if (backoff is { } b) RetryBackoff = b;
+        return Self;
+    }
+
+    /// <summary>
+    /// What the step asks of its compute target: cores, memory in MiB and GPUs (Slurm <c>--cpus-per-task/--mem/--gres</c>,
+    /// Docker <c>--cpus/--memory</c>, Kubernetes requests and limits). The local target ignores them.
+    /// </summary>
+    public TSelf Resources(int? cpus = null, long? memoryMb = null, int? gpus = null)
+    {
+        ResourcesValue = new Plan.PlanResources(cpus, memoryMb, gpus);
         return Self;
     }
 

@@ -12,15 +12,18 @@ namespace MlPipelines.Runner.Caching;
 /// </summary>
 internal static class CacheKeys
 {
-    internal static SortedDictionary<string, string> Parts(PipelinePlan plan, PlanStep step, IReadOnlyDictionary<string, StepInput> inputs, string? sourceHash)
+    internal static SortedDictionary<string, string> Parts(PipelinePlan plan, PlanStep step, IReadOnlyDictionary<string, StepInput> inputs, string? sourceHash,
+        Func<PlanEnvironment, string>? environmentVersion = null)
     {
+        var environment = plan.Environments.FirstOrDefault(e => e.Name == step.Environment);
         // H(fingerprint, environment hash, code hash, input content hashes, parameter values): the fingerprint covers
         // only what affects the outputs (not ordering edges, retries, timeouts, compute placement or reuse policy).
         var parts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["fingerprint"] = step.Fingerprint.Length > 0 ? step.Fingerprint : PlanFingerprint.Of(step),
             ["code"] = sourceHash ?? "none",
-            ["environment"] = plan.Environments.FirstOrDefault(e => e.Name == step.Environment)?.Hash ?? (step.Environment ?? "none"),
+            // The environment's version: its definition and the files it builds from (a changed Dockerfile is a miss).
+            ["environment"] = environment is null ? step.Environment ?? "none" : environmentVersion?.Invoke(environment) ?? environment.Hash,
         };
         foreach (var (name, input) in inputs) parts["input:" + name] = input.Hash;
         foreach (var p in step.Parameters)

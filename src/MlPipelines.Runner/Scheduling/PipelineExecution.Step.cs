@@ -51,7 +51,17 @@ internal sealed partial class PipelineExecution
             Finish(s, RunStatus.Failed, e.Message);
             return;
         }
-        var parts = CacheKeys.Parts(_plan, step, inputs, _o.SourceHash);
+        SortedDictionary<string, string> parts;
+        try
+        {
+            parts = CacheKeys.Parts(_plan, step, inputs, _o.SourceHash, e => _o.Environments.VersionOf(e, _o.BaseDirectory));
+        }
+        catch (MlpException e)
+        {
+            s.RunId = runs.CreateRun(StepRun(step, RunStatus.Queued)).Id;
+            Finish(s, RunStatus.Failed, e.Message);
+            return;
+        }
         var key = CacheKeys.Key(parts);
         if (_decider.Cache(step, parts) is { Kind: StepDecision.Reuse, ReuseFrom: { } hit })
         {

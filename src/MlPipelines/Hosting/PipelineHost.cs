@@ -22,15 +22,22 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
     public string PipelineName { get; } = create().Name;
     public string PlanPath => Path.Combine(PlanDirectory, PipelineName + ".plan.json");
 
-    public ComputeTargetRegistry ComputeTargets()
+    /// <summary>
+    /// The targets steps may name: <c>local</c>, those registered in <paramref name="workspace"/> (when one is found) and
+    /// those the program adds in code.
+    /// </summary>
+    public ComputeTargetRegistry ComputeTargets(IWorkspace? workspace) => ComputeTargetFactory.Registry(workspace, Options.ComputeTargets);
+
+    /// <summary>Compiles against the targets of the workspace found from <paramref name="baseDirectory"/> (without creating one).</summary>
+    public CompiledPipeline Compile(ParameterInput parameters, string? workspacePath = null, string? baseDirectory = null)
     {
-        var r = ComputeTargetRegistry.CreateDefault();
-        foreach (var t in Options.ComputeTargets) r.Add(t);
-        return r;
+        using var ws = TryOpenWorkspace(workspacePath, baseDirectory ?? Options.SourceDirectory ?? PlanDirectory);
+        return Compile(parameters, ComputeTargets(ws));
     }
 
-    public CompiledPipeline Compile(ParameterInput parameters) =>
-        PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = ComputeTargets().Names });
+    /// <summary>Compiles against the given targets.</summary>
+    public CompiledPipeline Compile(ParameterInput parameters, ComputeTargetRegistry targets) =>
+        PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = targets.Names });
 
     /// <summary>
     /// Opens the workspace from --workspace, MLP_WORKSPACE or the nearest .mlp/ from <paramref name="start"/> (the

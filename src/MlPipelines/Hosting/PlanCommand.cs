@@ -17,11 +17,11 @@ internal static class PlanCommand
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, _) => host.GuardAsync(() =>
         {
-            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), allowStale: true);
-            if (compiled.Tags.TryGetValue(CommittedPlan.StaleTag, out var stale))
-                host.Error.WriteLine($"warning: the committed plan is stale ({stale}); showing the definition. 'run' refuses a stale plan: run '{CommittedPlan.FixCommand(host)}'.");
             var baseDir = common.BaseDirectoryOf(parse, host);
             using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace), baseDir);
+            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), allowStale: true, host.ComputeTargets(ws));
+            if (compiled.Tags.TryGetValue(CommittedPlan.StaleTag, out var stale))
+                host.Error.WriteLine($"warning: the committed plan is stale ({stale}); showing the definition. 'run' refuses a stale plan: run '{CommittedPlan.FixCommand(host)}'.");
             if (ws is null)
             {
                 var w = compiled.Plan.Steps.Max(s => s.Name.Length);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using MlPipelines.Core.Workspaces;
 using MlPipelines.Executors;
 using MlPipelines.Progress;
 using MlPipelines.Runner;
@@ -23,17 +24,24 @@ internal static class RunCommand
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, ct) => host.GuardAsync(async () =>
         {
-            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale));
             var baseDir = common.BaseDirectoryOf(parse, host);
+            // The plan is checked first (against the compute targets of the workspace, when one exists), then the
+            // workspace is opened or created; a bad --workspace is reported by the open.
+            IWorkspace? found;
+            try { found = host.TryOpenWorkspace(parse.GetValue(common.Workspace), baseDir); }
+            catch (Core.Errors.MlpException) { found = null; }
+            PlanToRun compiled;
+            try { compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale), host.ComputeTargets(found)); }
+            catch { found?.Dispose(); throw; }
             // An embedded workspace also serves its MLflow API on loopback once a step process starts (MLFLOW_* in its environment).
-            using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir),
+            using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(found ?? host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir),
                 w => host.Error.WriteLine("warning: " + w));
+            var computeTargets = host.ComputeTargets(ws);
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
             var interactive = host.Options.Out is null && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
             var live = interactive ? new LiveTableProgress(AnsiConsole.Console) : null;
-            var computeTargets = host.ComputeTargets();
             var options = new PipelineRunOptions
             {
                 Workspace = ws,
