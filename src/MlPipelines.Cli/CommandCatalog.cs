@@ -14,6 +14,7 @@ internal static class CommandCatalog
         DataCommands.Build(),
         ModelCommands.Build(),
         ImageCommands.Build(),
+        ComputeCommands.Build(),
         EndpointCommands.Build(),
         DeploymentCommands.Build(),
         ServerCommands.Build(),

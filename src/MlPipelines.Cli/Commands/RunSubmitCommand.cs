@@ -21,9 +21,13 @@ internal static class RunSubmitCommand
         var source = new Option<string?>("--source") { Description = "Source folder snapshotted with the run and used as working folder (default: current folder)." };
         var param = new Option<string[]>("--param", "-p") { Description = "A parameter k=v recorded on the run (repeatable).", AllowMultipleArgumentsPerToken = false };
         var timeout = DurationOption.Create("--timeout", "Kill the command's process tree after this long");
+        var compute = new Option<string?>("--compute") { Description = "Compute target to run on: 'local' (default) or one registered with 'mlp compute create'." };
+        var cpus = new Option<int?>("--cpus") { Description = "Cores the command asks of its target (Slurm --cpus-per-task, Docker --cpus)." };
+        var memory = new Option<long?>("--memory-mb") { Description = "Memory in MiB the command asks of its target." };
+        var gpus = new Option<int?>("--gpus") { Description = "GPUs the command asks of its target." };
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.OneOrMore };
-        return new Command("submit", "Run a command as a tracked run on the local compute target: snapshot, live logs, ##mlp metrics, outputs.")
-            .With(experiment, name, source, param, timeout, command)
+        return new Command("submit", "Run a command as a tracked run on a compute target (local by default): snapshot, live logs, ##mlp metrics, outputs.")
+            .With(experiment, name, source, param, timeout, compute, cpus, memory, gpus, command)
             .HandleAsync(async ctx =>
             {
                 var argv = ctx.Get(command);
@@ -33,6 +37,9 @@ internal static class RunSubmitCommand
                 // An embedded workspace also serves its MLflow API on loopback while the command runs (MLFLOW_* in its environment).
                 using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(ctx.OpenWorkspace(), CliOutput.Warn);
                 var experimentName = Names.Validate("experiment", ctx.Get(experiment));
+                var target = ComputeTargetFactory.Registry(ws, []).Get(ctx.Get(compute) ?? "local");
+                if (target.AppliesImage)
+                    throw MlpException.Invalid($"Compute '{target.Name}' runs container images; 'mlp run submit' on it needs --environment, which this build does not take yet.");
                 // Snapshot before the run exists, so an over-size source leaves no half-made run behind.
                 var snapshot = SourceSnapshot.Create(sourceDir);
                 foreach (var w in snapshot.Warnings) CliOutput.Warn(w);
@@ -41,8 +48,12 @@ internal static class RunSubmitCommand
                 var outputDir = Path.Combine(ws.ScratchDirectory, "outputs", run.Id);
                 if (!ctx.Output.IsJson) Console.Error.WriteLine($"Run {run.Id} ({run.Experiment}) started: {string.Join(' ', argv)}");
 
-                var job = new ComputeJob(argv[0], argv[1..]) { WorkingDirectory = sourceDir, Timeout = ctx.Get(timeout) };
-                await TrackedCommand.RunAsync(ws, new LocalProcessTarget(), new TrackedCommandRequest
+                var job = new ComputeJob(argv[0], argv[1..])
+                {
+                    WorkingDirectory = sourceDir, Timeout = ctx.Get(timeout), Name = run.Id, OutputDirectory = outputDir,
+                    Resources = new ComputeResources(ctx.Get(cpus), ctx.Get(memory), ctx.Get(gpus)),
+                };
+                await TrackedCommand.RunAsync(ws, target, new TrackedCommandRequest
                 {
                     RunId = run.Id, Job = job, OutputDirectory = outputDir,
                 }, line => Echo(line, ctx.Output.IsJson), ctx.Cancellation);

@@ -39,9 +39,21 @@ public static class TrackedCommand
         using var heartbeat = new Timer(_ => { try { workspace.Runs.Heartbeat(run.Id); } catch (Exception) { /* retried on next tick */ } },
             null, TimeSpan.Zero, request.HeartbeatInterval);
 
+        var queued = false;
         var observer = new ComputeObserver
         {
-            OnStarted = s => workspace.Runs.SetProcess(run.Id, s.ProcessId, s.Host),
+            OnWaiting = why =>
+            {
+                echo?.Invoke(new OutputLine(LogStream.System, DateTimeOffset.UtcNow, $"waiting on compute '{target.Name}': {why}"));
+                if (queued) return;
+                queued = true;
+                workspace.Runs.SetStatus(run.Id, RunStatus.Queued, why);
+            },
+            OnStarted = s =>
+            {
+                if (queued) workspace.Runs.SetStatus(run.Id, RunStatus.Running);
+                workspace.Runs.SetProcess(run.Id, s.ProcessId, s.Host);
+            },
             OnOutput = line =>
             {
                 echo?.Invoke(line);
@@ -51,7 +63,7 @@ public static class TrackedCommand
         ComputeResult result;
         try
         {
-            result = await target.RunAsync(request.Job with { Environment = env }, observer, cancellation);
+            result = await target.RunAsync(request.Job with { Environment = env, Name = request.Job.Name ?? run.Id }, observer, cancellation);
         }
         catch (MlpException e)
         {
