@@ -4,7 +4,8 @@ using MlPipelines.Pipelines.Parameters;
 namespace MlPipelines.Pipelines.Compiler;
 
 /// <summary>Checks a recorded definition and collects every problem (nothing stops at the first one).</summary>
-internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyList<string> computes, List<string> errors)
+internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyList<string> computes,
+    IReadOnlyList<Plan.PlanEnvironment> registered, List<string> errors)
 {
     private static readonly string[] Operators = [">=", ">", "<=", "<", "==", "!="];
     private readonly HashSet<Step> _steps = [.. builder.Steps];
@@ -43,9 +44,9 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
                 errors.Add(EnvironmentCatalog.Curated.ContainsKey(e.Name)
                     ? $"Environment '{e.Name}' is a curated environment; declare yours under another name."
                     : $"Environment '{e.Name}' is declared more than once.");
-            if (e.Image is null && e.Dockerfile is null)
-                errors.Add($"Environment '{e.Name}' needs an image or a Dockerfile.");
+            Check(() => EnvironmentCatalog.ForDeclared(e));
         }
+        foreach (var r in registered) names.Add(r.Name);
         return names;
     }
 

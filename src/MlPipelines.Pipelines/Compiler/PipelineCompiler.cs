@@ -12,6 +12,11 @@ public sealed record CompileOptions
     public ParameterInput Parameters { get; init; } = new();
     /// <summary>Compute target names available to steps.</summary>
     public IReadOnlyList<string> ComputeTargets { get; init; } = ["local"];
+    /// <summary>
+    /// Environments registered in the workspace (<c>mlp environment create</c>), the newest version of each name; steps
+    /// may name them besides the curated and declared ones, and the plan records the definition it compiled against.
+    /// </summary>
+    public IReadOnlyList<Plan.PlanEnvironment> Environments { get; init; } = [];
 }
 
 /// <summary>A compiled pipeline: the plan, plus the delegates of its code steps (by step name) for the host to run.</summary>
@@ -42,11 +47,11 @@ public static class PipelineCompiler
 
         var builder = new PipelineBuilder(name);
         pipeline.DefineInto(builder);
-        new DefinitionValidator(builder, descriptors, options.ComputeTargets, errors).Validate();
+        new DefinitionValidator(builder, descriptors, options.ComputeTargets, options.Environments, errors).Validate();
         if (errors.Count > 0)
             throw MlpException.Invalid($"Pipeline '{name}' is invalid ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):", errors.Distinct().ToList());
 
-        var plan = PlanWriter.Write(builder, ParameterBinder.ToPlan(descriptors, pipeline));
+        var plan = PlanWriter.Write(builder, ParameterBinder.ToPlan(descriptors, pipeline), options.Environments);
         var code = builder.Steps.OfType<CodeStep>().ToDictionary(s => s.Name, s => s.Body, StringComparer.Ordinal);
         return new CompiledPipeline(plan, code);
     }

@@ -5,12 +5,16 @@ namespace MlPipelines.Pipelines.Compiler;
 /// <summary>Turns a validated definition into plan records in a stable order.</summary>
 internal static class PlanWriter
 {
-    internal static PipelinePlan Write(PipelineBuilder b, IReadOnlyList<PlanParameter> parameters)
+    internal static PipelinePlan Write(PipelineBuilder b, IReadOnlyList<PlanParameter> parameters, IReadOnlyList<PlanEnvironment> registered)
     {
         var steps = TopologicalOrder(b.Steps).Select(ToPlan).ToList();
         var used = steps.Select(s => s.Environment).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var envs = b.DeclaredEnvironments.Select(EnvironmentCatalog.ForDeclared)
+        var declared = b.DeclaredEnvironments.Select(EnvironmentCatalog.ForDeclared).ToList();
+        // Declared and curated names win over registered ones of the same name; registered ones appear only when used.
+        var known = declared.Select(d => d.Name).Concat(EnvironmentCatalog.Curated.Keys).ToHashSet(StringComparer.Ordinal);
+        var envs = declared
             .Concat(used.Where(EnvironmentCatalog.Curated.ContainsKey).Select(EnvironmentCatalog.ForCurated))
+            .Concat(registered.Where(r => used.Contains(r.Name) && !known.Contains(r.Name)).DistinctBy(r => r.Name))
             .OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
         return new PipelinePlan
         {

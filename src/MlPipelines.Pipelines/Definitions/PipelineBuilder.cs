@@ -36,10 +36,38 @@ public sealed class PipelineBuilder
         return r;
     }
 
-    /// <summary>Declares a user-managed environment (an image or a Dockerfile, plus packages); returns its name for <c>.Environment(...)</c>.</summary>
+    /// <summary>
+    /// Declares an environment; returns its name for <c>.Environment(...)</c>. An <paramref name="image"/> alone is
+    /// user-managed (run as it is); an image with <paramref name="packages"/> (pip) is system-managed with that image as
+    /// base; a <paramref name="dockerfile"/> (relative to the working folder; its folder is the build context) is user-managed.
+    /// </summary>
     public string Environment(string name, string? image = null, string? dockerfile = null, params string[] packages)
     {
-        DeclaredEnvironments.Add(new EnvironmentDeclaration(name, image, dockerfile, packages));
+        if (dockerfile is not null || packages.Length == 0)
+            return Declare(name, Core.Environments.EnvironmentSpec.UserManaged, ("image", image), ("dockerfile", dockerfile), ("pip", Join(packages)));
+        return SystemEnvironment(name, image ?? "", pip: packages);
+    }
+
+    /// <summary>
+    /// Declares a system-managed environment: <paramref name="baseImage"/> plus apt and pip packages, a conda file
+    /// (relative to the working folder) and variables, rendered into a Dockerfile from <c>templates/environments</c>.
+    /// </summary>
+    public string SystemEnvironment(string name, string baseImage, IEnumerable<string>? pip = null, IEnumerable<string>? apt = null,
+        string? condaFile = null, IReadOnlyDictionary<string, string>? variables = null) =>
+        Declare(name, Core.Environments.EnvironmentSpec.SystemManaged, ("base", baseImage),
+            ("pip", Join(pip?.Order(StringComparer.Ordinal))), ("apt", Join(apt?.Order(StringComparer.Ordinal))), ("conda", condaFile),
+            ("variables", Join(variables?.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"))));
+
+    /// <summary>Declares a user-managed environment built from <paramref name="dockerfile"/> with <paramref name="context"/> (default: the Dockerfile's folder).</summary>
+    public string DockerfileEnvironment(string name, string dockerfile, string? context = null) =>
+        Declare(name, Core.Environments.EnvironmentSpec.UserManaged, ("dockerfile", dockerfile), ("context", context));
+
+    private static string? Join(IEnumerable<string>? items) => items is null ? null : string.Join(",", items) is { Length: > 0 } s ? s : null;
+
+    private string Declare(string name, string kind, params (string Key, string? Value)[] fields)
+    {
+        DeclaredEnvironments.Add(new EnvironmentDeclaration(name, kind,
+            fields.Where(f => f.Value is not null).ToDictionary(f => f.Key, f => f.Value!, StringComparer.Ordinal)));
         return name;
     }
 
@@ -85,4 +113,4 @@ public sealed class PipelineBuilder
 
 internal sealed record DataDeclaration(string Name, string? Path, string? Version);
 
-internal sealed record EnvironmentDeclaration(string Name, string? Image, string? Dockerfile, IReadOnlyList<string> Packages);
+internal sealed record EnvironmentDeclaration(string Name, string Kind, IReadOnlyDictionary<string, string> Fields);

@@ -23,11 +23,11 @@ internal static class CommittedPlan
     /// <summary>Tag on the pipeline run with <c>--allow-stale-plan</c>: what differed.</summary>
     public const string StaleTag = "mlp.plan.stale";
 
-    public static PlanToRun Resolve(PipelineHost host, ParameterInput parameters, bool allowStale, Compute.ComputeTargetRegistry targets)
+    public static PlanToRun Resolve(PipelineHost host, ParameterInput parameters, bool allowStale, WorkspaceCatalog catalog)
     {
         // The committed plan is compiled with default parameter values; the run binds the values it is given.
-        var definition = host.Compile(new ParameterInput(), targets);
-        var bound = host.Compile(parameters, targets);
+        var definition = host.Compile(new ParameterInput(), catalog);
+        var bound = host.Compile(parameters, catalog);
         var (committed, text, problem) = Load(host.PlanPath);
         if (problem is not null)
         {

@@ -23,21 +23,25 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
     public string PlanPath => Path.Combine(PlanDirectory, PipelineName + ".plan.json");
 
     /// <summary>
-    /// The targets steps may name: <c>local</c>, those registered in <paramref name="workspace"/> (when one is found) and
-    /// those the program adds in code.
+    /// What steps may name besides the definition's own: <c>local</c>, the compute targets registered in
+    /// <paramref name="workspace"/> (when one is found) and those the program adds in code; the workspace's registered environments.
     /// </summary>
-    public ComputeTargetRegistry ComputeTargets(IWorkspace? workspace) => ComputeTargetFactory.Registry(workspace, Options.ComputeTargets);
+    public WorkspaceCatalog Catalog(IWorkspace? workspace) => new(
+        ComputeTargetFactory.Registry(workspace, Options.ComputeTargets),
+        workspace is null ? [] : workspace.Environments.List().GroupBy(e => e.Name).Select(g => g.First())
+            .Select(e => new Pipelines.Plan.PlanEnvironment(e.Name, e.Kind, Core.Environments.EnvironmentSpec.DefinitionHash(e.Kind, e.Definition), e.Definition))
+            .ToList());
 
-    /// <summary>Compiles against the targets of the workspace found from <paramref name="baseDirectory"/> (without creating one).</summary>
-    public CompiledPipeline Compile(ParameterInput parameters, string? workspacePath = null, string? baseDirectory = null)
+    /// <summary>Compiles against the catalog of the workspace found from the project folder (without creating one).</summary>
+    public CompiledPipeline Compile(ParameterInput parameters)
     {
-        using var ws = TryOpenWorkspace(workspacePath, baseDirectory ?? Options.SourceDirectory ?? PlanDirectory);
-        return Compile(parameters, ComputeTargets(ws));
+        using var ws = TryOpenWorkspace(null, Options.SourceDirectory ?? PlanDirectory);
+        return Compile(parameters, Catalog(ws));
     }
 
-    /// <summary>Compiles against the given targets.</summary>
-    public CompiledPipeline Compile(ParameterInput parameters, ComputeTargetRegistry targets) =>
-        PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = targets.Names });
+    /// <summary>Compiles against the given catalog.</summary>
+    public CompiledPipeline Compile(ParameterInput parameters, WorkspaceCatalog catalog) =>
+        PipelineCompiler.Compile(create(), new CompileOptions { Parameters = parameters, ComputeTargets = catalog.Targets.Names, Environments = catalog.Environments });
 
     /// <summary>
     /// Opens the workspace from --workspace, MLP_WORKSPACE or the nearest .mlp/ from <paramref name="start"/> (the
@@ -136,3 +140,6 @@ internal sealed class PipelineHost(Func<Pipeline> create, PipelineAppOptions opt
         }
     }
 }
+
+/// <summary>The compute targets and registered environments a workspace offers to a pipeline.</summary>
+internal sealed record WorkspaceCatalog(ComputeTargetRegistry Targets, IReadOnlyList<Pipelines.Plan.PlanEnvironment> Environments);

@@ -19,7 +19,7 @@ internal static class PlanCommand
         {
             var baseDir = common.BaseDirectoryOf(parse, host);
             using var ws = host.TryOpenWorkspace(parse.GetValue(common.Workspace), baseDir);
-            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), allowStale: true, host.ComputeTargets(ws));
+            var compiled = CommittedPlan.Resolve(host, common.Parameters(parse), allowStale: true, host.Catalog(ws));
             if (compiled.Tags.TryGetValue(CommittedPlan.StaleTag, out var stale))
                 host.Error.WriteLine($"warning: the committed plan is stale ({stale}); showing the definition. 'run' refuses a stale plan: run '{CommittedPlan.FixCommand(host)}'.");
             if (ws is null)
@@ -34,6 +34,7 @@ internal static class PlanCommand
                 BaseDirectory = baseDir,
                 Force = parse.GetValue(common.Force),
                 SourceHash = host.SourceHash(ws, compiled.Plan, baseDir, remember: false),
+                Environments = Environments.EnvironmentService.ForRun(ws, baseDir),
             };
             var width = compiled.Plan.Steps.Max(s => s.Name.Length);
             foreach (var e in PlanExplainer.Explain(compiled.Plan, options))

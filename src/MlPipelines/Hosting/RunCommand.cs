@@ -31,12 +31,12 @@ internal static class RunCommand
             try { found = host.TryOpenWorkspace(parse.GetValue(common.Workspace), baseDir); }
             catch (Core.Errors.MlpException) { found = null; }
             PlanToRun compiled;
-            try { compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale), host.ComputeTargets(found)); }
+            try { compiled = CommittedPlan.Resolve(host, common.Parameters(parse), parse.GetValue(allowStale), host.Catalog(found)); }
             catch { found?.Dispose(); throw; }
             // An embedded workspace also serves its MLflow API on loopback once a step process starts (MLFLOW_* in its environment).
             using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(found ?? host.OpenWorkspace(parse.GetValue(common.Workspace), createIfMissing: true, baseDir),
                 w => host.Error.WriteLine("warning: " + w));
-            var computeTargets = host.ComputeTargets(ws);
+            var computeTargets = host.Catalog(ws).Targets;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
@@ -55,6 +55,7 @@ internal static class RunCommand
                 CodeSteps = compiled.CodeSteps,
                 Tags = compiled.Tags,
                 ComputeTargets = computeTargets,
+                Environments = Environments.EnvironmentService.ForRun(ws, baseDir),
                 Executors = [.. DefaultExecutors.Create(computeTargets, parse.GetValue(failOnGate)), .. host.Options.Executors],
                 Progress = (IRunProgress?)live ?? new PlainProgress(host.Out),
             };
