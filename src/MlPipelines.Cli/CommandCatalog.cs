@@ -15,6 +15,7 @@ internal static class CommandCatalog
         ModelCommands.Build(),
         ImageCommands.Build(),
         ComputeCommands.Build(),
+        EnvironmentCommands.Build(),
         EndpointCommands.Build(),
         DeploymentCommands.Build(),
         ServerCommands.Build(),
