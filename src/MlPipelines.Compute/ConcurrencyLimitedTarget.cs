@@ -42,6 +42,28 @@ public sealed class ConcurrencyLimitedTarget(IComputeTarget inner, int maxConcur
         }
     }
 
+    /// <summary>An array counts as one job against the limit, and runs at most the limit of its own jobs at once.</summary>
+    public async Task<IReadOnlyList<ComputeResult>> RunArrayAsync(IReadOnlyList<ComputeJob> jobs, int arrayConcurrency, IReadOnlyList<ComputeObserver> observers,
+        IReadOnlyList<CancellationToken> jobCancellation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return jobs.Select(_ => new ComputeResult(-1, TimeSpan.Zero) { Canceled = true }).ToList();
+        }
+        try
+        {
+            return await inner.RunArrayAsync(jobs, Math.Min(arrayConcurrency, maxConcurrent), observers, jobCancellation, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _slots.Dispose();
 }

@@ -20,4 +20,9 @@ public sealed class LazyComputeTarget(string name, Func<IComputeTarget> create, 
     /// <inheritdoc />
     public Task<ComputeResult> RunAsync(ComputeJob job, ComputeObserver observer, CancellationToken cancellationToken) =>
         _target.Value.RunAsync(job, observer, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ComputeResult>> RunArrayAsync(IReadOnlyList<ComputeJob> jobs, int maxConcurrent, IReadOnlyList<ComputeObserver> observers,
+        IReadOnlyList<CancellationToken> jobCancellation, CancellationToken cancellationToken) =>
+        _target.Value.RunArrayAsync(jobs, maxConcurrent, observers, jobCancellation, cancellationToken);
 }

@@ -18,24 +18,20 @@ public static class SlurmBatchScript
     public const string StderrFile = "stderr.log";
 
     /// <summary>The script for <paramref name="job"/> run in <paramref name="workingDirectory"/> with its files in <paramref name="jobDirectory"/>.</summary>
+    /// <remarks>
+    /// As a task of a job array (<paramref name="arrayTask"/>) the script is run by the array's script: its directives
+    /// are then only comments, so it sends its own output to its log files.
+    /// </remarks>
     public static string Render(ComputeJob job, string program, SlurmOptions options, string jobDirectory, string workingDirectory,
-        IReadOnlyDictionary<string, string?> environment)
+        IReadOnlyDictionary<string, string?> environment, bool arrayTask = false)
     {
         var sb = new StringBuilder("#!/bin/bash\n");
         void Directive(string option) => sb.Append("#SBATCH ").Append(option).Append('\n');
         Directive("--job-name=" + Clean(job.Name ?? "mlp-job"));
         Directive("--output=" + Path.Combine(jobDirectory, StdoutFile));
         Directive("--error=" + Path.Combine(jobDirectory, StderrFile));
-        Directive("--nodes=1");
-        Directive("--ntasks=1");
-        if ((job.Resources.Cpus ?? options.Cpus) is { } cpus) Directive("--cpus-per-task=" + cpus.ToString(CultureInfo.InvariantCulture));
-        if ((job.Resources.MemoryMb ?? options.MemoryMb) is { } mem) Directive("--mem=" + mem.ToString(CultureInfo.InvariantCulture) + "M");
-        if ((job.Resources.Gpus ?? options.Gpus) is { } gpus and > 0) Directive("--gres=gpu:" + gpus.ToString(CultureInfo.InvariantCulture));
-        if ((job.Timeout ?? options.TimeLimit) is { } limit) Directive("--time=" + TimeLimit(limit));
-        if (options.Partition is { } partition) Directive("--partition=" + Clean(partition));
-        if (options.Account is { } account) Directive("--account=" + Clean(account));
-        if (options.Qos is { } qos) Directive("--qos=" + Clean(qos));
-        foreach (var extra in options.ExtraDirectives) Directive(Clean(extra));
+        Resources(job, options, Directive);
+        if (arrayTask) sb.Append($"exec >{Quote(Path.Combine(jobDirectory, StdoutFile))} 2>{Quote(Path.Combine(jobDirectory, StderrFile))}\n");
         sb.Append("cd ").Append(Quote(workingDirectory)).Append(" || exit 97\n");
         foreach (var (key, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -50,6 +46,40 @@ public static class SlurmBatchScript
         sb.Append($"printf '%s\\n' \"$code\" > {exitFile}.tmp && mv -f {exitFile}.tmp {exitFile}\n");
         sb.Append("exit \"$code\"\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The script of a job array: one task per job script in <paramref name="taskScripts"/> (task i runs script i), at
+    /// most <paramref name="maxConcurrent"/> at once (<c>--array=0-N%K</c>), with the resources of <paramref name="first"/>
+    /// (the trials of a sweep ask for the same).
+    /// </summary>
+    public static string RenderArray(ComputeJob first, SlurmOptions options, string arrayDirectory, IReadOnlyList<string> taskScripts, int maxConcurrent)
+    {
+        var sb = new StringBuilder("#!/bin/bash\n");
+        void Directive(string option) => sb.Append("#SBATCH ").Append(option).Append('\n');
+        Directive("--job-name=" + Clean(first.Name ?? "mlp-array"));
+        Directive($"--array=0-{taskScripts.Count - 1}%{Math.Max(1, maxConcurrent)}");
+        Directive("--output=" + Path.Combine(arrayDirectory, "task-%a.log"));
+        Resources(first, options, Directive);
+        sb.Append("scripts=(");
+        foreach (var script in taskScripts) sb.Append(' ').Append(Quote(script));
+        sb.Append(" )\n");
+        sb.Append("exec /bin/bash \"${scripts[$SLURM_ARRAY_TASK_ID]}\"\n");
+        return sb.ToString();
+    }
+
+    private static void Resources(ComputeJob job, SlurmOptions options, Action<string> directive)
+    {
+        directive("--nodes=1");
+        directive("--ntasks=1");
+        if ((job.Resources.Cpus ?? options.Cpus) is { } cpus) directive("--cpus-per-task=" + cpus.ToString(CultureInfo.InvariantCulture));
+        if ((job.Resources.MemoryMb ?? options.MemoryMb) is { } mem) directive("--mem=" + mem.ToString(CultureInfo.InvariantCulture) + "M");
+        if ((job.Resources.Gpus ?? options.Gpus) is { } gpus and > 0) directive("--gres=gpu:" + gpus.ToString(CultureInfo.InvariantCulture));
+        if ((job.Timeout ?? options.TimeLimit) is { } limit) directive("--time=" + TimeLimit(limit));
+        if (options.Partition is { } partition) directive("--partition=" + Clean(partition));
+        if (options.Account is { } account) directive("--account=" + Clean(account));
+        if (options.Qos is { } qos) directive("--qos=" + Clean(qos));
+        foreach (var extra in options.ExtraDirectives) directive(Clean(extra));
     }
 
     /// <summary>Slurm's <c>--time</c> format: <c>D-HH:MM:SS</c>, rounded up to whole seconds (at least one).</summary>

@@ -19,8 +19,12 @@ public interface ISlurmCommands
     Task<string> SubmitAsync(string scriptPath, CancellationToken cancellationToken);
     /// <summary>The states of the given jobs (one <c>squeue</c> call; jobs Slurm no longer lists are looked up with <c>sacct</c>).</summary>
     Task<IReadOnlyList<SlurmJobInfo>> StatesAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken);
-    /// <summary><c>scancel JOB</c>.</summary>
+    /// <summary><c>scancel JOB</c> (or <c>JOB_TASK</c> for one task of an array).</summary>
     Task CancelAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>The tasks of job array <paramref name="arrayJobId"/> by task index (one <c>squeue -r</c> call; ended tasks while Slurm remembers them).</summary>
+    Task<IReadOnlyDictionary<int, SlurmJobInfo>> ArrayTasksAsync(string arrayJobId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("These Slurm commands do not list job array tasks.");
 }
 
 /// <summary>Runs Slurm's client tools (<c>sbatch</c>, <c>squeue</c>, <c>sacct</c>, <c>scancel</c>) found on PATH.</summary>
@@ -71,6 +75,23 @@ public sealed class SlurmCli : ISlurmCommands
             }
         }
         return found.Values.ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<int, SlurmJobInfo>> ArrayTasksAsync(string arrayJobId, CancellationToken cancellationToken)
+    {
+        var (code, stdout, stderr) = await RunAsync("squeue", ["-r", "--noheader", "--states=all", "--format=%i|%K|%T|%r|%N", "--jobs=" + arrayJobId], cancellationToken).ConfigureAwait(false);
+        if (code != 0 && !stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase))
+            throw MlpException.Failed($"squeue failed: {Last(stderr, stdout)} (exit code {code}).");
+        var tasks = new Dictionary<int, SlurmJobInfo>();
+        foreach (var line in Lines(stdout))
+        {
+            var f = line.Split('|');
+            if (f.Length < 5 || !f[0].StartsWith(arrayJobId + "_", StringComparison.Ordinal)) continue;
+            if (int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                tasks[index] = new SlurmJobInfo(f[0], f[2], NullIf(f[3]), NullIf(f[4]));
+        }
+        return tasks;
     }
 
     /// <inheritdoc />

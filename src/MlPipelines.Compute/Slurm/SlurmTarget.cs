@@ -11,7 +11,7 @@ namespace MlPipelines.Compute.Slurm;
 /// log files as they grow, and takes the exit code from the file the script writes. Cancelling (or the job's timeout)
 /// runs <c>scancel</c> and waits until Slurm says the job ended, so no job is left behind.
 /// </summary>
-public sealed class SlurmTarget : IComputeTarget
+public sealed partial class SlurmTarget : IComputeTarget
 {
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(60);
     private readonly SlurmOptions _options;
