@@ -48,7 +48,7 @@ public sealed record PipelineRunOptions
 
     internal StepExecutorRegistry BuildRegistry()
     {
-        var r = new StepExecutorRegistry().Add(new CommandExecutor(ComputeTargets, Environments)).Add(new CodeExecutor(CodeSteps));
+        var r = new StepExecutorRegistry().Add(new CommandExecutor(ComputeTargets, Environments)).Add(new SweepExecutor(ComputeTargets, Environments)).Add(new CodeExecutor(CodeSteps));
         foreach (var e in Executors) r.Add(e);
         return r;
     }

@@ -128,3 +128,39 @@ public sealed class ComputePipeline : Pipeline
                 .Compute(Compute).Resources(cpus: 1, memoryMb: 100).AllowReuse(false);
     }
 }
+
+/// <summary>
+/// A sweep over x = 0…7 of a "training" that reports loss = (x-3)² + 1/step for five steps and writes its model; trial
+/// x = 7 is slow (thirty reports a second apart) so median stopping has something to stop.
+/// </summary>
+public sealed class SweepPipeline : Pipeline
+{
+    [Parameter("Compute target of the sweep")]
+    public string Compute { get; init; } = "local";
+
+    [Parameter("Stop trials early by median stopping")]
+    public bool Median { get; init; }
+
+    private const string Script = """
+        steps=5; pause=0.2; [ "$MLP_TRIAL_X" = 7 ] && [ "$MEDIAN" = True ] && { steps=30; pause=1; }
+        for s in $(seq 1 $steps); do
+          awk -v x="$1" -v s="$s" 'BEGIN { printf "##mlp[metric name=loss step=%d]%.6f\n", s, (x-3)*(x-3) + 1/s }'
+          sleep $pause
+        done
+        echo "model of x=$1" > "$2/weights.txt"
+        """;
+
+    protected override void Define(PipelineBuilder p)
+    {
+        var sweep = p.Sweep("tune", s =>
+        {
+            s.Command("env", $"MEDIAN={Median}", "sh", "-c", Script, "sh", SweepStep.Trial("x"), s.Outputs.Model)
+                .Grid(("x", [0, 1, 2, 3, 4, 5, 6, 7]))
+                .MaxConcurrent(Median ? 8 : 3)
+                .Objective("loss", SweepGoal.Minimize)
+                .Compute(Compute).Resources(cpus: 1).AllowReuse(false);
+            if (Median) s.MedianStopping(evaluationIntervalSeconds: 1, delayEvaluations: 3);
+        });
+        p.Command("use", "cat", CommandArg.Format($"{sweep.Model}/weights.txt")).AllowReuse(false);
+    }
+}

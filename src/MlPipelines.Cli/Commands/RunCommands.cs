@@ -54,7 +54,12 @@ internal static class RunCommands
             using var ws = ctx.OpenWorkspace();
             var run = ws.Runs.GetRun(ctx.Get(id));
             var outputs = ws.Runs.GetOutputs(run.Id);
-            var children = ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id, OrderBy = "attributes.start_time asc", Lifecycle = RunLifecycle.All });
+            var children = ws.Runs.QueryRuns(new RunQuery { ParentRunId = run.Id, OrderBy = "attributes.start_time asc", Lifecycle = RunLifecycle.All, Max = 10_000 });
+            // A sweep lists its trials ranked by its objective (best first; trials without it last).
+            var objective = run.Tags.GetValueOrDefault("mlp.sweep.objective")?.Split(':');
+            if (objective is [var metric, var goal])
+                children = children.OrderBy(c => c.LatestMetrics.ContainsKey(metric) ? 0 : 1)
+                    .ThenBy(c => c.LatestMetrics.TryGetValue(metric, out var v) ? (goal == "maximize" ? -v : v) : 0).ToList();
             var datasets = ws.Runs.GetDatasetInputs(run.Id);
             var lines = new List<(string, string?)>
             {
@@ -71,7 +76,11 @@ internal static class RunCommands
             var described = ws.Runs.GetExternalDatasetInputs([run.Id]).GetValueOrDefault(run.Id) ?? [];
             lines.AddRange(described.Select(d => ("dataset (described)", (string?)$"{d.Name} {d.Digest} {d.SourceType} {d.Source}")));
             lines.AddRange(outputs.Select(o => ("output", (string?)$"{o.Path} ({CliOutput.Size(o.Size)})")));
-            lines.AddRange(children.Select(c => ("child", (string?)$"{c.Id} {c.DisplayName} {c.Status}{(c.StatusReason is null ? "" : $" ({c.StatusReason})")}")));
+            if (objective is [var m, _])
+                lines.AddRange(children.Select((c, i) => ($"trial #{i + 1}", (string?)($"{c.Id} {c.DisplayName} {c.Status} " +
+                    (c.LatestMetrics.TryGetValue(m, out var v) ? $"{m}={CliOutput.Format(v)} " : "") + string.Join(" ", c.Params.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")) +
+                    (c.StatusReason is null ? "" : $" ({c.StatusReason})")))));
+            else lines.AddRange(children.Select(c => ("child", (string?)$"{c.Id} {c.DisplayName} {c.Status}{(c.StatusReason is null ? "" : $" ({c.StatusReason})")}")));
             ctx.Output.Item(new { run, outputs, datasets = datasets.Select(d => new { d.Dataset, d.Version }), describedDatasets = described, children }, lines.Where(l => l.Item2 is not null));
             return 0;
         });

@@ -93,10 +93,33 @@ internal sealed class DefinitionValidator(PipelineBuilder builder, IReadOnlyList
         ValidateKind(s, q);
     }
 
+    private void ValidateSweep(SweepStep w, string q)
+    {
+        foreach (var e in w.SpaceErrors) errors.Add($"{q}: {e}.");
+        if (w.TrialSets.Count == 0) errors.Add($"{q} has no trials; give .Grid(…), .Random(…) or .Trials(…).");
+        if (w.TrialSets.Count > 10_000) errors.Add($"{q} has {w.TrialSets.Count} trials; the limit is 10000.");
+        if (w.MaxConcurrentTrials < 1) errors.Add($"{q} runs {w.MaxConcurrentTrials} trials at once; expected 1 or more.");
+        if (w.ObjectiveMetric is null) errors.Add($"{q} has no objective; give .Objective(\"metric\", SweepGoal.Minimize or Maximize).");
+        else Check(() => Names.ValidateKey("metric", w.ObjectiveMetric));
+        if (w.Median is { } m && (m.IntervalSeconds < 1 || m.DelayEvaluations < 0)) errors.Add($"{q}: median stopping needs an interval of 1 s or more and a delay of 0 or more.");
+        var used = (w.CommandArgs ?? []).SelectMany(a => a.Parts).OfType<string>()
+            .SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t, @"\$\{trial\.([^}]+)\}").Select(x => x.Groups[1].Value)).Distinct().ToList();
+        foreach (var name in used)
+        {
+            var missing = w.TrialSets.FindIndex(t => !t.ContainsKey(name));
+            if (missing >= 0) errors.Add($"{q} uses '${{trial.{name}}}', which trial {missing} does not set; it sets {string.Join(", ", w.TrialSets[missing].Keys.Select(k => $"'{k}'"))}.");
+        }
+        foreach (var key in w.TrialSets.SelectMany(t => t.Keys).Distinct().Where(k => !System.Text.RegularExpressions.Regex.IsMatch(k, "^[A-Za-z_][A-Za-z0-9_]*$")))
+            errors.Add($"{q}: trial parameter '{key}' must be letters, digits and '_' (it is also the variable MLP_TRIAL_{key.ToUpperInvariant()}).");
+    }
+
     private void ValidateKind(Step s, string q)
     {
         switch (s)
         {
+            case SweepStep w:
+                ValidateSweep(w, q);
+                break;
             case EvaluateStep e:
                 if (e.PredictionsInput is null && e.CommandArgs is null)
                     errors.Add($"{q} uses the built-in evaluator but has no predictions; add .Predictions(train.Outputs.File(\"predictions\")) or use .Command(…) for your own evaluator.");

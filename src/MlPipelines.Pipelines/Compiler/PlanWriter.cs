@@ -58,6 +58,12 @@ internal static class PlanWriter
         return s switch
         {
             TrainStep => new TrainPlanStep { Name = s.Name, Command = command ?? [] },
+            SweepStep w => new SweepPlanStep
+            {
+                Name = s.Name, Command = command ?? [], Trials = w.TrialSets, MaxConcurrent = w.MaxConcurrentTrials,
+                Objective = w.ObjectiveMetric ?? "", Goal = w.Goal == SweepGoal.Maximize ? "maximize" : "minimize",
+                EarlyTermination = w.Median is { } m ? new SweepEarlyTermination("median", m.IntervalSeconds, m.DelayEvaluations) : null,
+            },
             CommandStep => new CommandPlanStep { Name = s.Name, Command = command ?? [] },
             CodeStep => new CodePlanStep { Name = s.Name, Code = s.Name },
             EvaluateStep e => new EvaluatePlanStep

@@ -48,7 +48,14 @@ public readonly struct CommandArgInterpolation
     public void AppendFormatted(ParamRef parameter) => _parts.Add(parameter);
 
     /// <summary>Appends any other value, formatted with the invariant culture.</summary>
-    public void AppendFormatted<T>(T value) => _parts.Add(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+    /// <remarks>A typed artifact (<c>ModelArtifact</c>, <c>Metrics</c>…) binds here rather than to the <see cref="ArtifactRef"/>
+    /// overload, so it is recognised here too: it must stay a placeholder with its producer, not become text.</remarks>
+    public void AppendFormatted<T>(T value) => _parts.Add(value switch
+    {
+        ArtifactRef a => a,
+        ParamRef p => p,
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    });
 }
 
 /// <summary>A reference to a pipeline parameter: usable as a command argument (<c>${params.Name}</c>) or in conditions.</summary>

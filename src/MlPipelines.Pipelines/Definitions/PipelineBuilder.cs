@@ -80,6 +80,9 @@ public sealed class PipelineBuilder
     /// <summary>A training step; its command writes <c>t.Outputs.Model</c>.</summary>
     public TrainStep Train(string name, Action<TrainStep> configure) => Add(new TrainStep(this, name), configure);
 
+    /// <summary>A hyperparameter sweep: its command runs once per trial (see <see cref="SweepStep"/>).</summary>
+    public SweepStep Sweep(string name, Action<SweepStep> configure) => Add(new SweepStep(this, name), configure);
+
     /// <summary>An in-process C# step.</summary>
     public CodeStep Code(string name, Func<CodeContext, Task> body) => Add(new CodeStep(this, name, body), null);
 

@@ -11,6 +11,7 @@ namespace MlPipelines.Pipelines.Plan;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(CommandPlanStep), "command")]
 [JsonDerivedType(typeof(TrainPlanStep), "train")]
+[JsonDerivedType(typeof(SweepPlanStep), "sweep")]
 [JsonDerivedType(typeof(CodePlanStep), "code")]
 [JsonDerivedType(typeof(EvaluatePlanStep), "evaluate")]
 [JsonDerivedType(typeof(RegisterPlanStep), "register")]
@@ -97,6 +98,33 @@ public sealed record TrainPlanStep : ProcessPlanStep
     /// <inheritdoc />
     [JsonIgnore] public override string Kind => "train";
 }
+
+/// <summary>A hyperparameter sweep: the command once per trial (its <c>${trial.X}</c> placeholders set), the best trial's outputs.</summary>
+public sealed record SweepPlanStep : ProcessPlanStep
+{
+    /// <inheritdoc />
+    [JsonIgnore] public override string Kind => "sweep";
+    /// <summary>The parameter sets, one per trial, in order.</summary>
+    public required IReadOnlyList<IReadOnlyDictionary<string, string>> Trials { get; init; }
+    /// <summary>At most this many trials at once.</summary>
+    public int MaxConcurrent { get; init; } = 4;
+    /// <summary>The metric trials are ranked by.</summary>
+    public required string Objective { get; init; }
+    /// <summary><c>minimize</c> or <c>maximize</c>.</summary>
+    public required string Goal { get; init; }
+    /// <summary>Median stopping, if any.</summary>
+    public SweepEarlyTermination? EarlyTermination { get; init; }
+
+    /// <inheritdoc />
+    protected override IEnumerable<KeyValuePair<string, string>> KindFields() =>
+        [Field("command", Command), Field("trials", Trials), Field("objective", Objective), Field("goal", Goal), Field("earlyTermination", EarlyTermination)];
+}
+
+/// <summary>Median stopping of a sweep's trials.</summary>
+/// <param name="Policy"><c>median</c>.</param>
+/// <param name="EvaluationIntervalSeconds">How often running trials are judged.</param>
+/// <param name="DelayEvaluations">Reports of the objective a trial makes before it can be stopped.</param>
+public sealed record SweepEarlyTermination(string Policy, int EvaluationIntervalSeconds, int DelayEvaluations);
 
 /// <summary>An in-process C# step; <see cref="Code"/> names the delegate of the pipeline assembly it is bound to.</summary>
 public sealed record CodePlanStep : PlanStep

@@ -55,7 +55,7 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes, IStepEnviron
     /// The image of the step's environment when its target runs images (built once per environment version); on a
     /// process target an environment that names an image cannot apply, and the step's log says so.
     /// </summary>
-    private static async Task<string?> ImageForAsync(StepContext ctx, IComputeTarget target, IStepEnvironments environments)
+    internal static async Task<string?> ImageForAsync(StepContext ctx, IComputeTarget target, IStepEnvironments environments)
     {
         var environment = ctx.Step.Environment is { } name ? ctx.Plan.Environments.FirstOrDefault(e => e.Name == name) : null;
         if (!target.AppliesImage)

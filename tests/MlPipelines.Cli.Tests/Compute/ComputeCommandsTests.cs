@@ -95,4 +95,31 @@ public sealed class ComputeCommandsTests : IDisposable
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("'hpc', 'local'", unknown.Stderr);
     }
+
+    [Fact]
+    public void RunShow_SweepRun_ListsTrialsRankedByTheObjective()
+    {
+        string sweepId;
+        using (var ws = _ws.Open())
+        {
+            var sweep = ws.Runs.CreateRun(new NewRun("tune", "tune") { Tags = new Dictionary<string, string> { ["mlp.sweep.objective"] = "rmse:minimize" } });
+            sweepId = sweep.Id;
+            foreach (var (lr, rmse) in new[] { ("0.1", 5.0), ("0.01", 2.0), ("0.001", 3.5) })
+            {
+                var t = ws.Runs.CreateRun(new NewRun("tune", "tune-" + lr, sweep.Id, "trial") { Params = new Dictionary<string, string> { ["lr"] = lr } });
+                ws.Runs.LogMetrics(t.Id, [new MetricPoint("rmse", rmse, 0, DateTimeOffset.UtcNow)]);
+            }
+            ws.Runs.CreateRun(new NewRun("tune", "tune-broken", sweep.Id, "trial"));
+        }
+
+        var shown = _ws.Mlp("run", "show", sweepId);
+
+        Assert.Equal(0, shown.ExitCode);
+        var trials = shown.Stdout.Split('\n').Where(l => l.Contains("trial #")).ToList();
+        Assert.Equal(4, trials.Count);
+        Assert.Contains("rmse=2 lr=0.01", trials[0]);
+        Assert.Contains("rmse=3.5 lr=0.001", trials[1]);
+        Assert.Contains("rmse=5 lr=0.1", trials[2]);
+        Assert.Contains("tune-broken", trials[3]);
+    }
 }
