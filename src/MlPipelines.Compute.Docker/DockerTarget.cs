@@ -63,7 +63,8 @@ public sealed class DockerTarget : IComputeTarget, IDisposable
         {
             attachment?.Dispose();
             if (pump is not null) await Task.WhenAny(pump, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false);
-            await RemoveAsync(id ?? name, System).ConfigureAwait(false);
+            // Without an id the create failed, most likely before the engine made anything; the name catches the rest.
+            await RemoveAsync(id ?? name, id is null ? _ => { } : System).ConfigureAwait(false);
         }
     }
 
