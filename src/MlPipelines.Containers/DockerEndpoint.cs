@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Docker.DotNet;
 using MlPipelines.Core.Errors;
 
 namespace MlPipelines.Containers;
@@ -29,26 +29,11 @@ public sealed record DockerEndpoint
         throw MlpException.Invalid($"DOCKER_HOST '{address}' is not supported; expected 'unix:///path/to/docker.sock' or 'tcp://host:port'.");
     }
 
-    internal HttpMessageHandler CreateHandler()
-    {
-        var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) };
-        if (SocketPath is { } path)
-        {
-            handler.ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
-        }
-        return handler;
-    }
+    /// <summary>A Docker.DotNet client of this endpoint. The API version is left to the engine (requests carry none), so
+    /// engines from 20.10 (API 1.41) to 29 answer in their own current version.</summary>
+    internal DockerClient CreateClient() =>
+        new DockerClientBuilder().WithEndpoint(new Uri(ClientAddress)).WithTimeout(Timeout.InfiniteTimeSpan).Build(); // callers bound calls with tokens
+
+    // Docker.DotNet takes unix:// and tcp:// (plain HTTP) as they are; http:// is our alias of tcp://.
+    private string ClientAddress => Address.StartsWith("http://", StringComparison.Ordinal) ? "tcp://" + Address["http://".Length..].TrimEnd('/') : Address;
 }

@@ -77,18 +77,6 @@ public sealed class UnitTests
     }
 
     [Fact]
-    public void Demultiplex_EngineFrames_ConcatenatesPayloads()
-    {
-        byte[] Frame(byte stream, string text)
-        {
-            var payload = Encoding.UTF8.GetBytes(text);
-            return [stream, 0, 0, 0, 0, 0, 0, (byte)payload.Length, .. payload];
-        }
-        Assert.Equal("out\nerr\n", EngineStreams.Demultiplex([.. Frame(1, "out\n"), .. Frame(2, "err\n")]));
-        Assert.Equal("plain tty text", EngineStreams.Demultiplex(Encoding.UTF8.GetBytes("plain tty text")));
-    }
-
-    [Fact]
     public void ParseChallenge_BearerParameters_AreSplit()
     {
         var p = OciRegistryClient.ParseChallenge("realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:a/b:pull,push\"");
