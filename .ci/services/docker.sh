@@ -8,7 +8,8 @@
 # Layout (override with MLP_DOCKER_DIR): $DIR/{data,exec,docker.sock,docker.pid,registry/,registry.pid,*.log}.
 # The base image MLP_TEST_BASE_IMAGE (default mlp-local/aspnet:10.0) is made from host files (no pulls are possible
 # here): the libraries of a few Debian packages, busybox for a shell, and this machine's /usr/share/dotnet.
-# MLP_TEST_PYTHON_IMAGE (default mlp-local/python:3.11) is made the same way from Debian's python3.11 packages.
+# MLP_TEST_PYTHON_IMAGE (default mlp-local/python:3.11) is made the same way from Debian's python3.11 packages, and
+# MLP_TEST_SKLEARN_IMAGE (default mlp-local/python-sklearn:3.11) from those plus Debian's scikit-learn (when installed).
 if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
   # Sourced: do the work in a child shell (keeps this shell's names and options clean), then export what it printed.
   _mlp_docker_exports="$(bash "${BASH_SOURCE[0]}" start)" || return 1
@@ -22,6 +23,7 @@ set -euo pipefail
 DIR="${MLP_DOCKER_DIR:-/tmp/mlp-docker}"
 BASE_IMAGE="${MLP_TEST_BASE_IMAGE:-mlp-local/aspnet:10.0}"
 PYTHON_IMAGE="${MLP_TEST_PYTHON_IMAGE:-mlp-local/python:3.11}"
+SKLEARN_IMAGE="${MLP_TEST_SKLEARN_IMAGE:-mlp-local/python-sklearn:3.11}"
 REGISTRY_ADDR="${MLP_REGISTRY_ADDR:-127.0.0.1:5000}"
 cmd="${1:-start}"
 
@@ -137,6 +139,26 @@ build_python_image() {
   log "built python image $PYTHON_IMAGE"
 }
 
+# Python 3.11 with scikit-learn, numpy, scipy and joblib from Debian's packages: the image the example pipeline's
+# training step runs in on the docker compute target (its user-managed environment), since nothing can be pip-installed here.
+SKLEARN_PACKAGES=(python3-sklearn python3-sklearn-lib python3-numpy python3-scipy python3-joblib python3-threadpoolctl
+  libblas3 liblapack3 libgfortran5 libquadmath0 libgomp1 liblbfgsb0)
+
+build_sklearn_image() {
+  export DOCKER_HOST="unix://$DIR/docker.sock"
+  if /usr/bin/docker image inspect "$SKLEARN_IMAGE" >/dev/null 2>&1; then log "scikit-learn image $SKLEARN_IMAGE exists"; return; fi
+  for p in "${PYTHON_PACKAGES[@]}" "${SKLEARN_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || { log "skipping $SKLEARN_IMAGE: package $p is not installed"; return; }; done
+  local root="$DIR/rootfs-sklearn"
+  make_rootfs "$root" "${DOTNET_PACKAGES[@]}" "${PYTHON_PACKAGES[@]}" "${SKLEARN_PACKAGES[@]}"
+  # BLAS/LAPACK are found through update-alternatives links that no package lists: copy what they resolve to.
+  for l in /usr/lib/x86_64-linux-gnu/libblas.so.3 /usr/lib/x86_64-linux-gnu/liblapack.so.3; do [ -e "$l" ] && cp -L "$l" "$root$l"; done
+  ln -sf python3.11 "$root/usr/bin/python3"
+  tar -C "$root" -c . | /usr/bin/docker import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$SKLEARN_IMAGE" >/dev/null
+  rm -rf "$root"
+  log "built scikit-learn image $SKLEARN_IMAGE"
+}
+
 stop_all() {
   for f in "$DIR/registry.pid" "$DIR/docker.pid"; do
     if alive "$f"; then
@@ -155,9 +177,11 @@ case "$cmd" in
     start_registry
     build_base_image
     build_python_image
+    build_sklearn_image
     echo "export DOCKER_HOST=unix://$DIR/docker.sock"
     echo "export MLP_TEST_BASE_IMAGE=$BASE_IMAGE"
     echo "export MLP_TEST_PYTHON_IMAGE=$PYTHON_IMAGE"
+    echo "export MLP_TEST_SKLEARN_IMAGE=$SKLEARN_IMAGE"
     echo "export MLP_TEST_REGISTRY=$REGISTRY_ADDR"
     ;;
   stop) stop_all ;;

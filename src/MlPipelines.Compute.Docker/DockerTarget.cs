@@ -19,6 +19,9 @@ public sealed class DockerTarget : IComputeTarget, IDisposable
     private readonly DockerComputeOptions _options;
     private readonly DockerEngineClient _engine;
 
+    /// <inheritdoc />
+    public bool AppliesImage => true;
+
     /// <summary>A target running jobs on the engine of <paramref name="options"/> (nothing is contacted until the first job).</summary>
     public DockerTarget(DockerComputeOptions options)
     {

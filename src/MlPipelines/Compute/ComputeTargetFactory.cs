@@ -36,6 +36,7 @@ public static class ComputeTargetFactory
         {
             "local" => new NamedLocalTarget(definition.Name),
             "slurm" => new SlurmTarget(SlurmOptions.FromDefinition(definition)),
+            "docker" => new Docker.DockerTarget(Docker.DockerComputeOptions.FromDefinition(definition)),
             _ => throw MlpException.Invalid($"Compute target '{definition.Name}' is of kind '{definition.Kind}', which this build of MlPipelines cannot run yet."),
         };
         return definition.MaxConcurrent is { } n ? new ConcurrencyLimitedTarget(target, n) : target;
