@@ -26,6 +26,8 @@ internal static class KubernetesApiErrors
                 _ => MlpException.Failed(text, e),
             };
         }
+        if (e is OperationCanceledException)
+            return MlpException.Unavailable($"Compute target '{target}' could not {what}: the API server did not answer within {KubernetesJobRun.CallTimeout.TotalSeconds:0} s.", e);
         return MlpException.Unavailable($"Compute target '{target}' could not {what}: {e.Message}", e);
     }
 

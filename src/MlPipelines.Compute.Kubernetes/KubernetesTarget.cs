@@ -30,6 +30,9 @@ public sealed class KubernetesTarget : IComputeTarget
     /// <inheritdoc />
     public string Name => _options.Name;
 
+    /// <inheritdoc />
+    public bool AppliesImage => true;
+
     /// <summary>A fresh Job name for a job named <paramref name="jobName"/> (a run id): its DNS-1123 form plus 5 random characters, at most 63.</summary>
     public static string NewJobName(string? jobName) =>
         KubernetesNames.ToDnsLabel(jobName ?? "mlp-job", KubernetesNames.MaxLabelLength - 6) + "-" + RandomNumberGenerator.GetString(NameAlphabet, 5);
@@ -53,10 +56,10 @@ public sealed class KubernetesTarget : IComputeTarget
         var manifest = Parse(yaml);
         var name = manifest.Metadata.Name;
         var client = _client.Value;
-        KubernetesStaging.Stage(layout, _options.Volume?.HostPath);
         var run = new KubernetesJobRun(client, _options, job, name, layout, observer);
         try
         {
+            KubernetesStaging.Stage(layout, _options.Volume?.HostPath);
             try
             {
                 using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,6 +73,7 @@ public sealed class KubernetesTarget : IComputeTarget
             }
             catch (Exception e) when (KubernetesApiErrors.IsApiFailure(e) || e is OperationCanceledException)
             {
+                if (e is OperationCanceledException) await run.DeleteJobAsync().ConfigureAwait(false); // no answer in time: it may exist
                 throw KubernetesApiErrors.Wrap(Name, $"create Job '{name}' in namespace '{_options.Namespace}'", e);
             }
             run.System($"Kubernetes Job '{name}' created in namespace '{_options.Namespace}' by target '{Name}' (image {job.Image}).");

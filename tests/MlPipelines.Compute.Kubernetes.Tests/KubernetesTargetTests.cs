@@ -218,11 +218,26 @@ public sealed class KubernetesTargetTests : KubernetesTargetFixture
     }
 
     [Fact]
+    public async Task RunAsync_ApiServerUnreachable_IsUnavailableNamingTheCall()
+    {
+        var kubeconfig = Path.Combine(Root, "unreachable");
+        File.WriteAllText(kubeconfig, File.ReadAllText(Kubeconfig).Replace(Api.Url, "http://127.0.0.1:1"));
+        var target = new KubernetesTarget(Options() with { KubeconfigPath = kubeconfig });
+
+        var e = await Assert.ThrowsAsync<MlpException>(() => target.RunAsync(Job(), new Recorder().Observer, CancellationToken.None));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.StartsWith("Compute target 'k8s' could not create Job 'iris-train-20261201-1-", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Claim, KubernetesJobLayout.JobsFolder)));
+    }
+
+    [Fact]
     public async Task RunAsync_JobWithoutImage_IsRefusedBeforeAnyCall()
     {
         var e = await Assert.ThrowsAsync<MlpException>(() =>
             new KubernetesTarget(Options()).RunAsync(Job() with { Image = null }, new Recorder().Observer, CancellationToken.None));
 
+        Assert.True(((IComputeTarget)new KubernetesTarget(Options())).AppliesImage);
         Assert.Contains("has no image", e.Message);
         Assert.Contains("'k8s'", e.Message);
         Assert.Empty(Api.Requests);
