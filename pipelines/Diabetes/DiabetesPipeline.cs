@@ -16,6 +16,12 @@ public sealed class DiabetesPipeline : Pipeline
     [Parameter("L2 penalty of the ridge variant")]
     public double Alpha { get; init; } = 0.1;
 
+    [Parameter("Compute target of the training steps: local, or one registered with 'mlp compute create' (docker, slurm, kubernetes)")]
+    public string Compute { get; init; } = "local";
+
+    [Parameter("Environment of the training steps on container targets: sklearn-debian, or one registered with 'mlp environment create'")]
+    public string TrainEnvironment { get; init; } = "sklearn-debian";
+
     [Parameter("Maximum RMSE a model may have to be registered")]
     public double MaxRmse { get; init; } = 70.0;
 
@@ -24,14 +30,14 @@ public sealed class DiabetesPipeline : Pipeline
     protected override void Define(PipelineBuilder p)
     {
         var python = p.Param(nameof(Python));
-        var sklearn = p.Environment("sklearn-debian", image: "python:3.11-slim", packages: ["scikit-learn", "joblib"]);
+        p.Environment("sklearn-debian", image: "python:3.11-slim", packages: ["scikit-learn", "joblib"]);
 
         var ridge = p.Train("train-ridge", t => t.Command("env", python, "train.py", "--algorithm", "ridge", "--alpha", p.Param(nameof(Alpha)),
                 "--model", t.Outputs.Model, "--predictions", t.Outputs.File("predictions")))
-            .Environment(sklearn).Timeout(TimeSpan.FromMinutes(10));
+            .Environment(TrainEnvironment).Compute(Compute).Resources(cpus: 1).Timeout(TimeSpan.FromMinutes(10));
         var gbr = p.Train("train-gbr", t => t.Command("env", python, "train.py", "--algorithm", "gbr",
                 "--model", t.Outputs.Model, "--predictions", t.Outputs.File("predictions")))
-            .Environment(sklearn).Timeout(TimeSpan.FromMinutes(10));
+            .Environment(TrainEnvironment).Compute(Compute).Resources(cpus: 1).Timeout(TimeSpan.FromMinutes(10));
 
         var evalRidge = p.Evaluate("evaluate-ridge", ridge.Model, ridge.Outputs.File("predictions"))
             .Predictions(ridge.Outputs.File("predictions")).Require("rmse", "<=", MaxRmse);

@@ -18,17 +18,18 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes, IStepEnviron
         var rendered = template.Select(ctx.Render).ToList();
         var target = computes.Get(compute ?? "local");
         var image = await ImageForAsync(ctx, target, environments ?? StepEnvironments.Declared).ConfigureAwait(false);
+        var environment = EnvironmentFor(ctx);
         var job = new ComputeJob(rendered[0], rendered.Skip(1).ToList())
         {
             WorkingDirectory = ctx.BaseDirectory,
-            Environment = EnvironmentFor(ctx),
+            Environment = environment,
             KillGracePeriod = ctx.KillGracePeriod,
             Name = ctx.RunId,
             OutputDirectory = ctx.OutputDirectory,
             Timeout = ctx.Step.Timeout,
             Resources = ctx.Step.Resources is { } r ? new ComputeResources(r.Cpus, r.MemoryMb, r.Gpus) : ComputeResources.None,
             Image = image,
-            ReadOnlyPaths = ctx.Inputs.Values.Select(i => i.Path).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            ReadOnlyPaths = ReadOnlyPathsFor(ctx, environment),
         };
         ctx.Log.Info($"$ {job}");
         var queued = false;
@@ -69,6 +70,15 @@ public sealed class CommandExecutor(ComputeTargetRegistry computes, IStepEnviron
             throw MlpException.Invalid($"Step '{ctx.Step.Name}' runs on compute '{target.Name}', which runs container images, but has no environment; give it one with .Environment(\"python-3.11\") or your own.");
         return await environments.ImageForAsync(environment, ctx.BaseDirectory, ctx.Log.Info, ctx.CancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Host paths a container job must see read-only at the same path: its inputs, and the files its variables name
+    /// (the MLflow server's certificate of the loopback API).
+    /// </summary>
+    internal static IReadOnlyList<string> ReadOnlyPathsFor(StepContext ctx, IReadOnlyDictionary<string, string?> environment) =>
+        ctx.Inputs.Values.Select(i => i.Path)
+            .Append(environment.GetValueOrDefault("MLFLOW_TRACKING_SERVER_CERT_PATH"))
+            .OfType<string>().Where(p => File.Exists(p) || Directory.Exists(p)).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The variables a step process gets (same names as <c>mlp run submit</c>).</summary>
     internal static Dictionary<string, string?> EnvironmentFor(StepContext ctx)

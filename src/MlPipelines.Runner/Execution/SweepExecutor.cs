@@ -73,7 +73,7 @@ public sealed partial class SweepExecutor(ComputeTargetRegistry computes, IStepE
                     WorkingDirectory = ctx.BaseDirectory, Environment = env, KillGracePeriod = ctx.KillGracePeriod, Name = ctx.RunId, OutputDirectory = outDir,
                     Timeout = step.Timeout, Image = image,
                     Resources = step.Resources is { } r ? new ComputeResources(r.Cpus, r.MemoryMb, r.Gpus) : ComputeResources.None,
-                    ReadOnlyPaths = ctx.Inputs.Values.Select(x => x.Path).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+                    ReadOnlyPaths = CommandExecutor.ReadOnlyPathsFor(ctx, env),
                 });
             }
             ctx.Log.Info($"$ {jobs[0]} (trial 0 of {jobs.Count})");

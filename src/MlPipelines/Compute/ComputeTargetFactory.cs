@@ -37,7 +37,8 @@ public static class ComputeTargetFactory
             "local" => new NamedLocalTarget(definition.Name),
             "slurm" => new SlurmTarget(SlurmOptions.FromDefinition(definition)),
             "docker" => new Docker.DockerTarget(Docker.DockerComputeOptions.FromDefinition(definition)),
-            _ => throw MlpException.Invalid($"Compute target '{definition.Name}' is of kind '{definition.Kind}', which this build of MlPipelines cannot run yet."),
+            "kubernetes" => new Kubernetes.KubernetesTarget(Kubernetes.KubernetesComputeOptions.FromDefinition(definition)),
+            _ => throw MlpException.Invalid($"Compute target '{definition.Name}' is of kind '{definition.Kind}'; expected one of {string.Join(", ", ComputeKinds.All)}."),
         };
         return definition.MaxConcurrent is { } n ? new ConcurrencyLimitedTarget(target, n) : target;
     }
