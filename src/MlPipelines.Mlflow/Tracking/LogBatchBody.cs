@@ -142,7 +142,8 @@ internal sealed class LogBatchBody
         list.Pairs.Add((key, value));
     }
 
-    private string? _lastKey;
+    private string? _lastString;
+    private byte[] _lastUtf8 = [];
 
     // As MlflowFields.StringOf: numbers and booleans as written; the previous string is reused when equal (metric keys repeat).
     private Value<string> String(ref Utf8JsonReader reader, string name)
@@ -150,8 +151,10 @@ internal sealed class LogBatchBody
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                if (_lastKey is not null && reader.ValueTextEquals(_lastKey)) return new(_lastKey);
-                return new(_lastKey = reader.GetString());
+                if (_lastString is not null && (reader.ValueIsEscaped ? reader.ValueTextEquals(_lastUtf8) : reader.ValueSpan.SequenceEqual(_lastUtf8))) return new(_lastString);
+                _lastString = reader.GetString()!;
+                _lastUtf8 = Encoding.UTF8.GetBytes(_lastString);
+                return new(_lastString);
             case JsonTokenType.Null: return default;
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False: return new(Encoding.UTF8.GetString(reader.ValueSpan));
             default: return Value<string>.Fail(MlflowFields.Bad(name, Raw(ref reader), "a string"));
