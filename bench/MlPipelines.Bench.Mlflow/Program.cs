@@ -5,6 +5,7 @@ using MlPipelines.Bench.Server;
 // MLflow REST API benchmarks: a real HTTPS `mlp server` on loopback in this process, raw MLflow REST calls.
 //   dotnet run -c Release --project bench/MlPipelines.Bench.Mlflow -- [--store sqlite|postgresql]
 //       [--scenarios log-batch,writers,search,history,profile] [--iterations 300] [--clients 16] [--seconds 10] [--runs 10000] [--points 2000]
+//       [--keep-database] (PostgreSQL: leave the benchmark's database in place, to EXPLAIN its queries afterwards)
 // Server time = the server's 'Server-Timing: mlflow;dur=' header (from the start of the MLflow call to its complete
 // answer); the client-observed HTTPS round trip is shown beside it. PostgreSQL: set MLP_TEST_POSTGRES (the benchmark
 // creates and drops its own database).
@@ -18,6 +19,7 @@ var iterations = Int("iterations", "300");
 var dir = Directory.CreateTempSubdirectory("mlp-bench-mlflow-").FullName;
 var results = new List<BenchResult>();
 using var pg = storeKind == "postgresql" ? BenchDatabase.Create() : null;
+if (pg is not null) pg.Keep = opts.ContainsKey("keep-database");
 try
 {
     var store = storeKind switch
@@ -36,7 +38,7 @@ try
             "log-batch" => await Scenarios.LogBatchAsync(server, storeKind, iterations, 1000),
             "writers" => await Scenarios.WritersAsync(server, storeKind, Int("clients", "16"), 1000, TimeSpan.FromSeconds(Int("seconds", "10"))),
             "search" => await Scenarios.SearchAsync(server, storeKind, pg?.ConnectionString, Int("runs", "10000"), iterations),
-            "profile" => Profile.Run(dir, iterations),
+            "profile" => Profile.Run(dir, iterations, storeKind, pg?.ConnectionString),
             "history" => await Scenarios.HistoryAsync(server, storeKind, Int("points", "2000"), iterations),
             _ => throw new ArgumentException($"unknown scenario '{scenario}'; expected log-batch, writers, search, history, profile"),
         });

@@ -36,9 +36,17 @@ internal sealed class BenchDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Leaves the database in place when disposed (to look at its plans with psql afterwards).</summary>
+    public bool Keep { get; set; }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
+        if (Keep)
+        {
+            Console.Error.WriteLine($"kept database {Name}: drop it with DROP DATABASE {Name};");
+            return;
+        }
         Admin($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
     }
 }

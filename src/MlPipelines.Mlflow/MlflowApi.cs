@@ -76,6 +76,9 @@ public static class MlflowApi
     private static readonly HashSet<string> RunInBody = ["runs/get", "runs/update", "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/log-inputs", "metrics/get-history",
         "artifacts/list", "metrics/get-history-bulk-interval"];
 
+    // The calls that read their body in one pass of their own (no parsed document).
+    private static readonly HashSet<string> RawBody = ["runs/log-batch"];
+
     private static readonly Dictionary<string, Func<MlflowRequest, IWorkspace, IResult>> Handlers = new()
     {
         ["POST experiments/create"] = ExperimentCalls.Create,
@@ -136,7 +139,8 @@ public static class MlflowApi
             foreach (var (method, path, action) in Calls)
             {
                 var handler = Handlers[$"{method} {path}"];
-                var endpoint = workspaceGroup.MapMethods(prefix + path, [method], (Func<HttpContext, Task<IResult>>)(c => Invoke(c, hosting, handler)));
+                var parse = !RawBody.Contains(path);
+                var endpoint = workspaceGroup.MapMethods(prefix + path, [method], (Func<HttpContext, Task<IResult>>)(c => Invoke(c, hosting, handler, parse)));
                 endpoint = hosting.Declare(endpoint, action).WithSummary($"MLflow {method} {path}").WithTags("MLflow");
                 if (RunInBody.Contains(path)) endpoint.WithMetadata(new MlflowRunInBody());
                 if (!documented) endpoint.ExcludeFromDescription();
@@ -147,13 +151,13 @@ public static class MlflowApi
         MlflowArtifactsApi.Map(workspaceGroup, hosting);
     }
 
-    private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler)
+    private static async Task<IResult> Invoke(HttpContext context, MlflowHosting hosting, Func<MlflowRequest, IWorkspace, IResult> handler, bool parseBody)
     {
         MlflowJsonResult.MarkStart(context);
         try
         {
             var workspace = hosting.Workspace(context);
-            var request = await MlflowRequest.ReadAsync(context);
+            var request = await MlflowRequest.ReadAsync(context, parseBody);
             request.Denial = action => hosting.Denial(context, action);
             request.RunDenial = runId => hosting.RunDenial(context, runId);
             if (hosting.Caller?.Invoke(context) is { Length: > 0 } caller) request.Caller = caller;

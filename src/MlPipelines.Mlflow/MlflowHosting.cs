@@ -30,3 +30,10 @@ public sealed record MlflowHosting(
 /// run-scoped token reach it and <see cref="MlflowHosting.RunDenial"/> checks the run when the handler reads it.
 /// </summary>
 public sealed record MlflowRunInBody;
+
+/// <summary>
+/// Endpoint metadata: a URL that carries its own authorisation (the part URLs of a multipart upload, which MLflow
+/// clients call without their bearer token, as they would a cloud store's presigned URL). The host lets such a request
+/// through without a token and without an action check; the handler checks the URL's token.
+/// </summary>
+public sealed record MlflowPresignedUrl;

@@ -63,6 +63,19 @@ internal sealed partial class PgDb : StoreDb
     /// <summary>Runs <paramref name="write"/> in a transaction without the schema's write lock: it runs beside other writers.</summary>
     public override T WriteConcurrent<T>(Func<DbSession, T> write) => Transact(write, takeTurn: false);
 
+    /// <summary>Runs a one-statement write in autocommit (no BEGIN/COMMIT), retried as a whole on a serialisation failure or deadlock.</summary>
+    public override T WriteStatement<T>(Func<DbSession, T> write)
+    {
+        if (_current.Value is { } outer) return write(new DbSession(outer)); // joins an open transaction (or runs beside an open read)
+        return Retry(() =>
+        {
+            using var conn = Open();
+            _current.Value = new Scope(conn, null);
+            try { return write(new DbSession(_current.Value)); }
+            finally { _current.Value = null; }
+        });
+    }
+
     private T Transact<T>(Func<DbSession, T> write, bool takeTurn)
     {
         var outer = _current.Value;

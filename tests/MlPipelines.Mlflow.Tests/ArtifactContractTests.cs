@@ -173,21 +173,6 @@ public abstract class ArtifactContractTests(MlflowServer server)
     }
 
     [BackendFact]
-    public async Task Multipart_AnsweredAsMlflowDoesForANonCloudStore_501ThenPutWorks()
-    {
-        var ml = await server.NewWorkspaceAsync();
-        var (exp, run) = await NewRun(ml);
-        using var http = await server.ServerClientAsync(ml.Token);
-        foreach (var step in new[] { "create", "complete", "abort" })
-        {
-            var answer = await Answer.Read(await http.PostAsJsonAsync($"workspaces/{ml.Workspace}/api/2.0/mlflow-artifacts/mpu/{step}/{exp}/{run}/artifacts/big.bin",
-                new { path = "big.bin", num_parts = 2, upload_id = "u" }));
-            Assert.StartsWith("Multipart upload is not supported for the current artifact repository", answer.Error(501, "NOT_IMPLEMENTED"));
-        }
-        (await http.PutAsync(Proxy(ml, $"{exp}/{run}/artifacts/big.bin"), new StringContent("one put"))).EnsureSuccessStatusCode();
-    }
-
-    [BackendFact]
     public async Task Roles_ReaderDownloadsButCannotUpload_MetricsWriterCannotRead_RunTokenOnlyItsRun()
     {
         var ml = await server.NewWorkspaceAsync();

@@ -125,4 +125,75 @@ public abstract class LoggingContractTests(MlflowServer server)
         var point = (await ml.Get($"metrics/get-history?run_id={id}&metric_key=m")).Ok().GetProperty("metrics")[0];
         Assert.Equal((7L, 5L), (point.GetProperty("step").GetInt64(), point.GetProperty("timestamp").GetInt64()));
     }
+
+    [BackendFact]
+    public async Task Logging_DeletedRun_400NotActiveAndNothingWritten()
+    {
+        var ml = await server.NewWorkspaceAsync();
+        var id = await ml.CreateRun();
+        (await ml.Post("runs/set-tag", new { run_id = id, key = "keep", value = "1" })).Ok();
+        (await ml.Post("runs/delete", new { run_id = id })).Ok();
+        var notActive = $"The run {id} must be in the 'active' state. Current state is deleted.";
+        Assert.Equal(notActive, (await ml.Post("runs/log-metric", new { run_id = id, key = "loss", value = 0.5, timestamp = 1700000000000L, step = 0 })).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal(notActive, (await ml.Post("runs/log-parameter", new { run_id = id, key = "lr", value = "0.1" })).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal(notActive, (await ml.Post("runs/set-tag", new { run_uuid = id, key = "stage", value = "a" })).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal(notActive, (await ml.Post("runs/delete-tag", new { run_id = id, key = "keep" })).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal(notActive, (await ml.Post("runs/log-batch", new
+        {
+            run_id = id,
+            metrics = new[] { new { key = "acc", value = 0.8, timestamp = 1700000000000L, step = 0L } },
+            @params = new[] { new { key = "depth", value = "3" } },
+            tags = new[] { new { key = "note", value = "batch" } },
+        })).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal(notActive, (await ml.Post("runs/log-batch", new { run_id = id })).Error(400, "INVALID_PARAMETER_VALUE"));
+        // The batch's own checks come first, as in MLflow.
+        Assert.StartsWith("Metric name cannot be None", (await ml.Post("runs/log-batch", new { run_id = id, metrics = new[] { new { value = 1.0 } } })).Error(400, "INVALID_PARAMETER_VALUE"));
+
+        var data = (await ml.Get($"runs/get?run_id={id}")).Ok().GetProperty("run").GetProperty("data");
+        Assert.Empty(data.GetProperty("metrics").EnumerateArray());
+        Assert.Empty(data.GetProperty("params").EnumerateArray());
+        Assert.Equal(["keep", "mlflow.runName"], data.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("key").GetString()).Order());
+        Assert.Empty((await ml.Get($"metrics/get-history?run_id={id}&metric_key=acc")).Ok().GetProperty("metrics").EnumerateArray());
+
+        // Restored, it takes records again; a run of a deleted experiment is refused the same way.
+        (await ml.Post("runs/restore", new { run_id = id })).Ok();
+        (await ml.Post("runs/log-metric", new { run_id = id, key = "loss", value = 0.5, timestamp = 1700000000000L, step = 0 })).Ok();
+        var experiment = (await ml.Post("experiments/create", new { name = "gone" })).Ok().GetProperty("experiment_id").GetString()!;
+        var inGone = await ml.CreateRun(experiment);
+        (await ml.Post("experiments/delete", new { experiment_id = experiment })).Ok();
+        Assert.Equal($"The run {inGone} must be in the 'active' state. Current state is deleted.",
+            (await ml.Post("runs/log-batch", new { run_id = inGone, metrics = new[] { new { key = "m", value = 1.0, timestamp = 1L, step = 0L } } })).Error(400, "INVALID_PARAMETER_VALUE"));
+    }
+
+    [BackendFact]
+    public async Task LogBatch_BodyShapes_AnsweredAsForOtherCalls()
+    {
+        var ml = await server.NewWorkspaceAsync();
+        var id = await ml.CreateRun();
+        Assert.StartsWith("Malformed JSON request body: ", (await ml.Post("runs/log-batch", "{\"run_id\": ")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.StartsWith("Malformed JSON request body: ", (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}"} {}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal("The request body must be a JSON object, not array.", (await ml.Post("runs/log-batch", "[1, 2]")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.StartsWith("Missing value for required parameter 'run_id'", (await ml.Post("runs/log-batch", "")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal("Invalid value {\"a\": 1} for parameter 'metrics' supplied: expected a list of objects.",
+            (await ml.Post("runs/log-batch", $$$"""{"run_id":"{{{id}}}","metrics":{"a": 1}}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal("Invalid value [{}, 3] for parameter 'params' supplied: expected a list of objects.",
+            (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","params":[{}, 3]}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal("Invalid value [\"x\"] for parameter 'key' supplied: expected a string.",
+            (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","tags":[{"key":["x"],"value":"v"}]}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        Assert.Equal("Invalid value \"soon\" for parameter 'timestamp' supplied: expected an int64 (a whole number, or a string holding one).",
+            (await ml.Post("runs/log-batch", $$"""{"run_id":"{{id}}","metrics":[{"key":"m","value":1,"timestamp":"soon"}]}""")).Error(400, "INVALID_PARAMETER_VALUE"));
+        // Escaped keys, numbers written as strings, NaN, a repeated metrics field (the last counts), unknown fields ignored.
+        (await ml.Post("runs/log-batch", $$"""
+            {"metrics":[{"key":"ignored","value":1}],"run_uuid":"{{id}}","extra":{"deep":[1,{"x":null}]},
+             "metrics":[{"key":"tr\u0061in/loss","value":"NaN","timestamp":"5","step":"2","note":true},{"key":"train/loss","value":0.25,"timestamp":6,"step":3}],
+             "params":[{"key":"lr","value":0.01}],"tags":[{"key":"t","value":null}]}
+            """)).Ok();
+        var history = (await ml.Get($"metrics/get-history?run_id={id}&metric_key=train/loss")).Ok().GetProperty("metrics").EnumerateArray().ToList();
+        Assert.Equal([(2L, 5L), (3L, 6L)], history.Select(m => (m.GetProperty("step").GetInt64(), m.GetProperty("timestamp").GetInt64())));
+        Assert.Equal("NaN", history[0].GetProperty("value").GetString());
+        Assert.Empty((await ml.Get($"metrics/get-history?run_id={id}&metric_key=ignored")).Ok().GetProperty("metrics").EnumerateArray());
+        var data = (await ml.Get($"runs/get?run_id={id}")).Ok().GetProperty("run").GetProperty("data");
+        Assert.Equal("0.01", data.GetProperty("params")[0].GetProperty("value").GetString());
+        Assert.Equal("", data.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("key").GetString() == "t").GetProperty("value").GetString());
+    }
 }

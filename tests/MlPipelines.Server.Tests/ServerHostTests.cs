@@ -132,7 +132,8 @@ public class ServerHostTests
 
         var endpoints = server.Host.Endpoints();
         Assert.True(endpoints.Count > 20);
-        foreach (var e in endpoints.Where(e => e.Metadata.GetMetadata<Api.PublicEndpoint>() is null))
+        // MLflow's multipart part URLs authenticate by the token they carry (the handler checks it), like a presigned URL.
+        foreach (var e in endpoints.Where(e => e.Metadata.GetMetadata<Api.PublicEndpoint>() is null && e.Metadata.GetMetadata<MlPipelines.Mlflow.MlflowPresignedUrl>() is null))
             Assert.True(e.Metadata.GetMetadata<Api.RequiresAction>() is not null || e.Metadata.GetMetadata<Api.AuthenticatedOnly>() is not null, e.DisplayName);
     }
 

@@ -61,6 +61,7 @@ internal sealed class CountingWorkspace(IWorkspace inner) : IWorkspace
         public RunInfo CreateRun(NewRun run) => inner.CreateRun(run);
         public RunInfo GetRun(string runId) => inner.GetRun(runId);
         public RunInfo? FindRun(string runId) => inner.FindRun(runId);
+        public bool IsDeleted(string runId) => inner.IsDeleted(runId);
         public IReadOnlyList<RunInfo> QueryRuns(RunQuery query) => inner.QueryRuns(query);
         public IReadOnlyList<Experiment> ListExperiments() => inner.ListExperiments();
         public Experiment CreateExperiment(string name, IReadOnlyDictionary<string, string>? tags = null) => inner.CreateExperiment(name, tags);

@@ -9,6 +9,8 @@ public interface IRunStore
     RunInfo GetRun(string runId);
     /// <summary>Gets a run or null.</summary>
     RunInfo? FindRun(string runId);
+    /// <summary>True when the run, or its experiment, is soft-deleted; NotFound for an unknown run. One small read, cheaper than <see cref="GetRun"/>.</summary>
+    bool IsDeleted(string runId);
     /// <summary>Runs matching a query (active runs only unless <see cref="RunQuery.Lifecycle"/> says otherwise).</summary>
     IReadOnlyList<RunInfo> QueryRuns(RunQuery query);
     /// <summary>All experiments, deleted ones included (see <see cref="Experiment.DeletedAt"/>).</summary>

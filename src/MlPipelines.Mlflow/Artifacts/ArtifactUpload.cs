@@ -20,17 +20,12 @@ internal static class ArtifactUpload
     /// <summary>Stores the request body as a blob; INVALID_PARAMETER_VALUE when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<StoredBlob> StoreBodyAsync(HttpContext context, IWorkspace workspace, long maxBytes)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
         Directory.CreateDirectory(workspace.ScratchDirectory);
         var temp = Path.Combine(workspace.ScratchDirectory, $"mlflow-upload-{Guid.NewGuid():N}");
         try
         {
-            var (hash, size) = await CopyHashingAsync(context, temp, maxBytes);
-            var stored = workspace.Artifacts.PutFile(temp);
-            if (stored.Hash != hash || stored.Size != size)
-                throw new MlflowException(MlflowErrorCode.InternalError,
-                    $"The artifact store holds {stored.Size} bytes hashing to '{stored.Hash}' for an upload of {size} bytes hashing to '{hash}'; the upload was not recorded. Upload it again.");
-            return stored;
+            var (hash, size) = await CopyBodyAsync(context, temp, maxBytes);
+            return Store(workspace, temp, hash, size);
         }
         finally
         {
@@ -38,16 +33,34 @@ internal static class ArtifactUpload
         }
     }
 
-    private static async Task<(string Hash, long Size)> CopyHashingAsync(HttpContext context, string path, long maxBytes)
+    /// <summary>Puts the file <paramref name="path"/> into the artifact store; INTERNAL_ERROR unless the store's hash and size are the ones seen while writing it.</summary>
+    public static StoredBlob Store(IWorkspace workspace, string path, string hash, long size)
+    {
+        var stored = workspace.Artifacts.PutFile(path);
+        if (stored.Hash != hash || stored.Size != size)
+            throw new MlflowException(MlflowErrorCode.InternalError,
+                $"The artifact store holds {stored.Size} bytes hashing to '{stored.Hash}' for an upload of {size} bytes hashing to '{hash}'; the upload was not recorded. Upload it again.");
+        return stored;
+    }
+
+    /// <summary>A new private (0600) file for writing.</summary>
+    public static FileStream CreatePrivate(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(path, options);
+    }
+
+    /// <summary>Streams the request body (at most <paramref name="maxBytes"/>) into a new private file, hashing it on the way.</summary>
+    public static async Task<(string Hash, long Size)> CopyBodyAsync(HttpContext context, string path, long maxBytes)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long size = 0;
         try
         {
-            await using var file = new FileStream(path, options);
+            await using var file = CreatePrivate(path);
             int n;
             while ((n = await context.Request.Body.ReadAsync(buffer.AsMemory(0, BufferSize), context.RequestAborted)) > 0)
             {

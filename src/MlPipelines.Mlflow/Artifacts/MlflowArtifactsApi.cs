@@ -33,9 +33,9 @@ public static class MlflowArtifactsApi
         ["PUT artifacts/{**path}"] = c => ProxyCalls.Upload(c, PathOf(c)),
         ["DELETE artifacts/{**path}"] = c => Task.FromResult(ProxyCalls.Delete(c, PathOf(c))),
         ["GET artifacts"] = c => Task.FromResult(ProxyCalls.List(c)),
-        ["POST mpu/create/{**path}"] = c => Task.FromResult(ProxyCalls.Multipart(c, PathOf(c))),
-        ["POST mpu/complete/{**path}"] = c => Task.FromResult(ProxyCalls.Multipart(c, PathOf(c))),
-        ["POST mpu/abort/{**path}"] = c => Task.FromResult(ProxyCalls.Multipart(c, PathOf(c))),
+        ["POST mpu/create/{**path}"] = c => MultipartCalls.Create(c, PathOf(c)),
+        ["POST mpu/complete/{**path}"] = c => MultipartCalls.Complete(c, PathOf(c)),
+        ["POST mpu/abort/{**path}"] = c => MultipartCalls.Abort(c, PathOf(c)),
     };
 
     /// <summary>Maps every call (twice: <c>api</c> and <c>ajax-api</c>) and an ENDPOINT_NOT_FOUND answer for other proxy paths.</summary>
@@ -51,6 +51,10 @@ public static class MlflowArtifactsApi
                 endpoint = hosting.Declare(endpoint, action).WithSummary($"MLflow artifacts {method} {path}").WithTags("MLflow").WithMetadata(new MlflowRunInBody());
                 if (!prefix.StartsWith("/api/", StringComparison.Ordinal)) endpoint.ExcludeFromDescription();
             }
+            // A part's URL (from mpu/create) carries its own authorisation, as a cloud store's presigned URL does: MLflow
+            // clients PUT parts without their bearer token. The host lets it through unauthenticated (MlflowPresignedUrl).
+            workspaceGroup.MapMethods(prefix + MultipartCalls.PartRoute, ["PUT"], (Func<HttpContext, Task<IResult>>)(c => Invoke(c, hosting, MultipartCalls.PutPart)))
+                .WithMetadata(new MlflowPresignedUrl()).ExcludeFromDescription();
             hosting.Declare(workspaceGroup.MapMethods(prefix + "{**rest}", ["GET", "POST", "PATCH", "DELETE", "PUT"], (Func<HttpContext, IResult>)NotFound), A.WorkspaceRead)
                 .ExcludeFromDescription();
         }
@@ -67,5 +71,5 @@ public static class MlflowArtifactsApi
 
     private static IResult NotFound(HttpContext context) => MlflowJsonResult.Error(new MlflowException(MlflowErrorCode.EndpointNotFound,
         $"MLflow artifacts endpoint '{context.Request.Method} {context.Request.Path}' is not implemented by this MlPipelines server; implemented: "
-        + string.Join(", ", Calls.Select(c => $"{c.Method} {c.Path}")) + "."));
+        + string.Join(", ", Calls.Select(c => $"{c.Method} {c.Path}")) + $", PUT {MultipartCalls.PartRoute} (the part URLs mpu/create answers)."));
 }

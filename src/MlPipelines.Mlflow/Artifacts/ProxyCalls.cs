@@ -10,7 +10,7 @@ namespace MlPipelines.Mlflow.Artifacts;
 /// <summary>
 /// The calls of MLflow's <c>mlflow_artifacts.proto</c> service: download, upload, list and delete under a run's
 /// artifact root, each mapped onto the run's outputs (files in the content-addressed artifact store). Multipart
-/// upload is answered as MLflow's own server answers it for a store that is not a cloud object store.
+/// upload is <see cref="MultipartCalls"/>.
 /// </summary>
 internal static class ProxyCalls
 {
@@ -40,14 +40,20 @@ internal static class ProxyCalls
         call.Run(location);
         if (location.Relative is not { } relative)
             throw MlflowException.Invalid($"'{location}' is the run's artifact folder; upload to a file inside it, e.g. '{location}/model.pkl'.");
-        var outputs = call.Workspace.Runs.GetOutputs(location.RunId);
-        if (ArtifactListing.AtOrUnder(outputs, relative).FirstOrDefault(o => o.Path != relative) is { } inside)
-            throw MlflowException.Invalid($"Run '{location.RunId}' has a folder '{relative}' (it holds '{inside.Path}'); a file cannot have the same path.");
-        if (outputs.FirstOrDefault(o => relative.StartsWith(o.Path + "/", StringComparison.Ordinal)) is { } file)
-            throw MlflowException.Invalid($"Run '{location.RunId}' has a file '{file.Path}'; it cannot be a folder of '{relative}'.");
+        CheckFilePath(call, location.RunId, relative);
         var blob = await ArtifactUpload.StoreBodyAsync(call.Http, call.Workspace, call.MaxArtifactBytes);
         call.Workspace.Runs.AddOutput(location.RunId, new RunOutput(relative, blob.Hash, blob.Size));
         return MlflowJsonResult.Empty;
+    }
+
+    /// <summary>INVALID_PARAMETER_VALUE when <paramref name="relative"/> cannot be a file of the run: it is a folder of other outputs, or lies under a file.</summary>
+    public static void CheckFilePath(ArtifactCall call, string runId, string relative)
+    {
+        var outputs = call.Workspace.Runs.GetOutputs(runId);
+        if (ArtifactListing.AtOrUnder(outputs, relative).FirstOrDefault(o => o.Path != relative) is { } inside)
+            throw MlflowException.Invalid($"Run '{runId}' has a folder '{relative}' (it holds '{inside.Path}'); a file cannot have the same path.");
+        if (outputs.FirstOrDefault(o => relative.StartsWith(o.Path + "/", StringComparison.Ordinal)) is { } file)
+            throw MlflowException.Invalid($"Run '{runId}' has a file '{file.Path}'; it cannot be a folder of '{relative}'.");
     }
 
     /// <summary>
@@ -74,20 +80,6 @@ internal static class ProxyCalls
             WriteFiles(w, entries, _ => "");
             w.WriteEndObject();
         });
-    }
-
-    /// <summary>
-    /// POST <c>mpu/create|complete|abort/PATH</c>: 501 NOT_IMPLEMENTED with MLflow's message. MLflow's server offers
-    /// multipart upload only when its artifact store is S3, GCS or Azure (the parts go straight to the cloud through
-    /// presigned URLs) and answers exactly this otherwise; its clients then upload the file with one PUT.
-    /// </summary>
-    public static IResult Multipart(ArtifactCall call, string? path)
-    {
-        var location = ArtifactLocation.Parse(path);
-        call.Run(location);
-        throw MlflowException.NotImplemented(
-            "Multipart upload is not supported for the current artifact repository: this server stores artifacts content-addressed in the workspace; "
-            + $"upload the file with one PUT …/mlflow-artifacts/artifacts/{location} (streamed, up to {call.MaxArtifactBytes} bytes).");
     }
 
     /// <summary>Writes <c>"files": […]</c> (left out when empty, as MLflow writes an empty list), each path prefixed by <paramref name="prefix"/>.</summary>

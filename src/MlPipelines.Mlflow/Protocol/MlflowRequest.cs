@@ -12,22 +12,29 @@ namespace MlPipelines.Mlflow.Protocol;
 /// </summary>
 public sealed class MlflowRequest
 {
-    private readonly MlflowFields _fields;
+    private MlflowFields? _fields;
+    private readonly ReadOnlyMemory<byte> _body;
 
-    private MlflowRequest(MlflowFields fields, long bodyBytes)
+    private MlflowRequest(MlflowFields? fields, ReadOnlyMemory<byte> body)
     {
         _fields = fields;
-        BodyBytes = bodyBytes;
+        _body = body;
     }
 
     /// <summary>Size of the request body in bytes (0 for a GET).</summary>
-    public long BodyBytes { get; }
+    public long BodyBytes => _body.Length;
 
-    /// <summary>The top-level fields.</summary>
-    public MlflowFields Fields => _fields;
+    /// <summary>The request body as it came (empty for a GET), for calls that read it in one pass of their own (log-batch).</summary>
+    public ReadOnlyMemory<byte> Body => _body;
 
-    /// <summary>Reads the request: the query for GET, else the JSON body (an empty body is <c>{}</c>).</summary>
-    public static async Task<MlflowRequest> ReadAsync(HttpContext context)
+    /// <summary>The top-level fields (a POST body is parsed on first use: Malformed JSON and a body that is not an object are INVALID_PARAMETER_VALUE).</summary>
+    public MlflowFields Fields => _fields ??= Parse(_body);
+
+    /// <summary>
+    /// Reads the request: the query for GET, else the JSON body (an empty body is <c>{}</c>). With
+    /// <paramref name="parseBody"/> false the body is only read, not parsed, until <see cref="Fields"/> is used.
+    /// </summary>
+    public static async Task<MlflowRequest> ReadAsync(HttpContext context, bool parseBody = true)
     {
         // A DELETE carries its fields in the body (as MLflow's clients send it) or, with an empty body, in the query.
         if (HttpMethods.IsGet(context.Request.Method)
@@ -36,16 +43,29 @@ public sealed class MlflowRequest
             var obj = new JsonObject();
             foreach (var (key, values) in context.Request.Query)
                 obj[key] = values.Count == 1 ? JsonValue.Create(values[0]) : new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
-            return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(obj)), 0);
+            return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(obj)), ReadOnlyMemory<byte>.Empty);
         }
-        var body = await ReadBodyAsync(context);
-        if (body.Length == 0) return new MlflowRequest(new MlflowFields(JsonSerializer.SerializeToElement(new JsonObject())), 0);
+        var request = new MlflowRequest(null, await ReadBodyAsync(context));
+        if (parseBody) _ = request.Fields;
+        return request;
+    }
+
+    private static MlflowFields Parse(ReadOnlyMemory<byte> body)
+    {
+        if (body.Length == 0) return new MlflowFields(JsonSerializer.SerializeToElement(new JsonObject()));
         JsonElement root;
         try { root = JsonDocument.Parse(body).RootElement; }
-        catch (JsonException e) { throw MlflowException.Invalid($"Malformed JSON request body: {e.Message.Split(" Path:")[0]}"); }
-        if (root.ValueKind != JsonValueKind.Object) throw MlflowException.Invalid($"The request body must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}.");
-        return new MlflowRequest(new MlflowFields(root), body.Length);
+        catch (JsonException e) { throw Malformed(e); }
+        if (root.ValueKind != JsonValueKind.Object) throw NotAnObject(root.ValueKind);
+        return new MlflowFields(root);
     }
+
+    /// <summary>The answer to a body that is not JSON.</summary>
+    internal static MlflowException Malformed(JsonException e) => MlflowException.Invalid($"Malformed JSON request body: {e.Message.Split(" Path:")[0]}");
+
+    /// <summary>The answer to a JSON body that is not an object.</summary>
+    internal static MlflowException NotAnObject(JsonValueKind kind) =>
+        MlflowException.Invalid($"The request body must be a JSON object, not {kind.ToString().ToLowerInvariant()}.");
 
     // Bodies that state their length (up to 4 MB) are read once into a buffer of that size; others are copied as they come.
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
@@ -72,12 +92,10 @@ public sealed class MlflowRequest
     }
 
     /// <summary>The run id from <c>run_id</c>, or the legacy <c>run_uuid</c>; required.</summary>
-    public string RunId()
-    {
-        var id = _fields.String("run_id") ?? _fields.String("run_uuid") ?? throw MlflowFields.Missing("run_id");
-        if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
-        return id;
-    }
+    public string RunId() => Allowed(Fields.String("run_id") ?? Fields.String("run_uuid") ?? throw MlflowFields.Missing("run_id"));
+
+    /// <summary>The run id <paramref name="id"/> when the caller may touch that run; PERMISSION_DENIED otherwise (a run-scoped token naming another run).</summary>
+    internal string Allowed(string id) => RunDenial(id) is { } why ? throw new MlflowException(MlflowErrorCode.PermissionDenied, why) : id;
 
     /// <summary>Who is calling, for records that name who did something; "mlflow" when the host cannot say.</summary>
     public string Caller { get; internal set; } = "mlflow";
@@ -85,7 +103,7 @@ public sealed class MlflowRequest
     /// <summary>The run ids of a repeated field (e.g. <c>run_ids</c>), each checked like <see cref="RunId"/>; empty when absent.</summary>
     public IReadOnlyList<string> RunIds(string name)
     {
-        var ids = _fields.Strings(name);
+        var ids = Fields.Strings(name);
         foreach (var id in ids)
             if (RunDenial(id) is { } why) throw new MlflowException(MlflowErrorCode.PermissionDenied, why);
         return ids;
@@ -190,9 +208,9 @@ public sealed class MlflowFields(JsonElement obj)
     internal static MlflowException Missing(string name) =>
         MlflowException.Invalid($"Missing value for required parameter '{name}'. See the API docs for more information about request parameters.");
 
-    internal static MlflowException Bad(string name, JsonElement v, string expected)
-    {
-        var text = v.GetRawText();
-        return MlflowException.Invalid($"Invalid value {(text.Length > 100 ? text[..100] + "…" : text)} for parameter '{name}' supplied: expected {expected}.");
-    }
+    internal static MlflowException Bad(string name, JsonElement v, string expected) => Bad(name, v.GetRawText(), expected);
+
+    /// <summary>As <see cref="Bad(string, JsonElement, string)"/>, for the value's JSON text as written.</summary>
+    internal static MlflowException Bad(string name, string text, string expected) =>
+        MlflowException.Invalid($"Invalid value {(text.Length > 100 ? text[..100] + "…" : text)} for parameter '{name}' supplied: expected {expected}.");
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using MlPipelines.Core.Runs;
 using MlPipelines.Core.Workspaces;
@@ -31,7 +30,8 @@ public static class LoggingCalls
     public static IResult LogMetric(MlflowRequest request, IWorkspace workspace)
     {
         var point = Metric(request.Fields);
-        workspace.Runs.LogMetrics(request.RunId(), [point]);
+        var runId = Active(workspace, request.RunId());
+        workspace.Runs.LogMetrics(runId, [point]);
         return MlflowJsonResult.Empty;
     }
 
@@ -40,7 +40,7 @@ public static class LoggingCalls
     {
         var f = request.Fields;
         var (key, value) = (Key(f, "Param"), Value(f, "Param", MaxParamValueLength));
-        workspace.Runs.LogParams(request.RunId(), new Dictionary<string, string> { [key] = value });
+        workspace.Runs.LogParams(Active(workspace, request.RunId()), new Dictionary<string, string> { [key] = value });
         return MlflowJsonResult.Empty;
     }
 
@@ -49,7 +49,7 @@ public static class LoggingCalls
     {
         var f = request.Fields;
         var (key, value) = (Key(f, "Tag"), Value(f, "Tag", MaxTagValueLength));
-        workspace.Runs.SetTags(request.RunId(), new Dictionary<string, string> { [key] = value });
+        workspace.Runs.SetTags(Active(workspace, request.RunId()), new Dictionary<string, string> { [key] = value });
         return MlflowJsonResult.Empty;
     }
 
@@ -57,43 +57,46 @@ public static class LoggingCalls
     public static IResult DeleteTag(MlflowRequest request, IWorkspace workspace)
     {
         var runId = request.RunId();
-        workspace.Runs.DeleteTag(runId, Key(request.Fields, "Tag"));
+        var key = Key(request.Fields, "Tag");
+        workspace.Runs.DeleteTag(Active(workspace, runId), key);
         return MlflowJsonResult.Empty;
     }
 
     /// <summary>
-    /// <c>{run_id, metrics, params, tags}</c> → <c>{}</c>. Checked as MLflow checks it, in its order: body size, then
-    /// counts, then each entity, then duplicate param keys; then params, metrics and tags are written.
+    /// <c>{run_id, metrics, params, tags}</c> → <c>{}</c>. The body is read in one pass (<see cref="LogBatchBody"/>), then
+    /// checked as MLflow checks it, in its order: body size, then counts, then each entity, then duplicate param keys,
+    /// then the run (unknown: RESOURCE_DOES_NOT_EXIST; deleted: INVALID_PARAMETER_VALUE); then params, metrics and tags are written.
     /// </summary>
     public static IResult LogBatch(MlflowRequest request, IWorkspace workspace)
     {
+        var body = LogBatchBody.Read(request.Body);
         if (request.BodyBytes > MaxBatchRequestBytes)
             throw MlflowException.Invalid($"Batched logging API requests must be at most {MaxBatchRequestBytes} bytes, got a request of size {request.BodyBytes}.");
-        var f = request.Fields;
-        var runId = request.RunId();
-        var metrics = f.Elements("metrics");
-        var @params = f.Objects("params");
-        var tags = f.Objects("tags");
+        var runId = request.Allowed(body.RunId.Get() ?? body.RunUuid.Get() ?? throw MlflowFields.Missing("run_id"));
+        var (metrics, @params, tags) = (body.Metrics, body.Params, body.Tags);
+        foreach (var list in new[] { metrics, @params, tags })
+            if (list.ShapeError is { } shape) throw shape;
         Limit("metrics", MaxMetricsPerBatch, metrics.Count);
         Limit("params", MaxParamsTagsPerBatch, @params.Count);
         Limit("tags", MaxParamsTagsPerBatch, tags.Count);
         Limit("metrics, params, and tags", MaxEntitiesPerBatch, metrics.Count + @params.Count + tags.Count);
         if (@params.Count > 0 || tags.Count > 0) request.Demand(MlflowActions.RunsWrite); // the endpoint itself needs metrics/write
-        var points = metrics.Select(Metric).ToList();
+        if (metrics.FirstError is { } bad) throw bad;
         var paramValues = new Dictionary<string, string>(StringComparer.Ordinal);
         var duplicates = new List<string>();
-        foreach (var p in @params)
+        foreach (var (k, v) in @params.Pairs)
         {
-            var key = Key(p, "Param");
-            if (!paramValues.TryAdd(key, Value(p, "Param", MaxParamValueLength))) duplicates.Add(key);
+            var key = Key(k.Get(), "Param");
+            if (!paramValues.TryAdd(key, Value(v.Get(), "Param", MaxParamValueLength))) duplicates.Add(key);
         }
-        var tagValues = Tags(tags);
+        var tagValues = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in tags.Pairs) tagValues[Key(k.Get(), "Tag")] = Value(v.Get(), "Tag", MaxTagValueLength);
         if (duplicates.Count > 0)
             throw MlflowException.Invalid($"Duplicate parameter keys have been submitted: [{string.Join(", ", duplicates.Select(d => $"'{d}'"))}]. Please ensure the request contains only one param value per param key.");
-        // An unknown run is RESOURCE_DOES_NOT_EXIST before anything is written: each store call checks the run first.
-        if (paramValues.Count == 0 && points.Count == 0 && tagValues.Count == 0) workspace.Runs.GetRun(runId);
+        // An unknown run is RESOURCE_DOES_NOT_EXIST and a deleted one INVALID_PARAMETER_VALUE before anything is written.
+        Active(workspace, runId);
         if (paramValues.Count > 0) workspace.Runs.LogParams(runId, paramValues);
-        if (points.Count > 0) workspace.Runs.LogMetrics(runId, points);
+        if (body.Points.Count > 0) workspace.Runs.LogMetrics(runId, body.Points);
         if (tagValues.Count > 0) workspace.Runs.SetTags(runId, tagValues);
         return MlflowJsonResult.Empty;
     }
@@ -106,45 +109,45 @@ public static class LoggingCalls
         return values;
     }
 
-    private static MetricPoint Metric(MlflowFields m) => Metric(m.Get("key"), m.Get("value"), m.Get("timestamp"), m.Get("step"));
+    /// <summary>The run id when the run is active; RESOURCE_DOES_NOT_EXIST for an unknown run, MLflow's INVALID_PARAMETER_VALUE for a deleted one.</summary>
+    private static string Active(IWorkspace workspace, string runId) => workspace.Runs.IsDeleted(runId) ? throw RunCalls.NotActive(runId) : runId;
 
-    // A log-batch metric object read in one pass over its fields (a repeated field: the last one, as MlflowFields reads it).
-    private static MetricPoint Metric(JsonElement m)
+    private static MetricPoint Metric(MlflowFields m)
     {
-        JsonElement key = default, value = default, timestamp = default, step = default;
-        foreach (var p in m.EnumerateObject())
-        {
-            if (p.NameEquals("key"u8)) key = p.Value;
-            else if (p.NameEquals("value"u8)) value = p.Value;
-            else if (p.NameEquals("timestamp"u8)) timestamp = p.Value;
-            else if (p.NameEquals("step"u8)) step = p.Value;
-        }
-        return Metric(key, value, timestamp, step);
+        // The fields are converted and checked in this order, so the first problem reported is always the same one (as in LogBatchBody).
+        var key = Key(MlflowFields.StringOf("key", m.Get("key")), "Metric");
+        var value = MetricValue(key, MlflowFields.DoubleOf("value", m.Get("value")));
+        var timestamp = MetricTimestamp(key, value, MlflowFields.LongOf("timestamp", m.Get("timestamp")));
+        return new MetricPoint(key, value, MlflowFields.LongOf("step", m.Get("step")) ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(timestamp));
     }
 
-    // The fields are converted and checked in this order, so the first problem reported is always the same one.
-    private static MetricPoint Metric(JsonElement keyField, JsonElement valueField, JsonElement timestampField, JsonElement stepField)
+    /// <summary>A metric's value; MLflow's message when it has none.</summary>
+    internal static double MetricValue(string key, double? value) =>
+        value ?? throw MlflowException.Invalid($"Got invalid value None for metric '{key}'. Please specify value as a valid double (64-bit floating point)");
+
+    /// <summary>A metric's timestamp (the server's clock when absent); MLflow's message for a negative one.</summary>
+    internal static long MetricTimestamp(string key, double value, long? timestamp)
     {
-        var key = Key(MlflowFields.StringOf("key", keyField), "Metric");
-        var value = MlflowFields.DoubleOf("value", valueField) ?? throw MlflowException.Invalid($"Got invalid value None for metric '{key}'. Please specify value as a valid double (64-bit floating point)");
-        var timestamp = MlflowFields.LongOf("timestamp", timestampField) ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (timestamp < 0)
-            throw MlflowException.Invalid($"Got invalid timestamp {timestamp} for metric '{key}' (value={value}). Timestamp must be a nonnegative long (64-bit integer) ");
-        return new MetricPoint(key, value, MlflowFields.LongOf("step", stepField) ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(timestamp));
+        var ms = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return ms >= 0 ? ms
+            : throw MlflowException.Invalid($"Got invalid timestamp {ms} for metric '{key}' (value={value}). Timestamp must be a nonnegative long (64-bit integer) ");
     }
 
     private static string Key(MlflowFields f, string entity) => Key(f.String("key"), entity);
 
-    private static string Key(string? key, string entity)
+    /// <summary>A metric, param or tag key; MLflow's messages when it is missing or too long.</summary>
+    internal static string Key(string? key, string entity)
     {
         if (string.IsNullOrEmpty(key)) throw MlflowException.Invalid($"{entity} name cannot be None. A key name must be provided.");
         if (key.Length > MaxKeyLength) throw MlflowException.Invalid($"{entity} key '{key[..250]}' had length {key.Length}, which exceeded length limit of {MaxKeyLength}");
         return key;
     }
 
-    private static string Value(MlflowFields f, string entity, int limit)
+    private static string Value(MlflowFields f, string entity, int limit) => Value(f.String("value"), entity, limit);
+
+    private static string Value(string? given, string entity, int limit)
     {
-        var value = f.String("value") ?? "";
+        var value = given ?? "";
         if (value.Length > limit) throw MlflowException.Invalid($"{entity} value '{value[..250]}' had length {value.Length}, which exceeded length limit of {limit}");
         return value;
     }

@@ -77,8 +77,11 @@ public static class RunCalls
     }
 
     /// <summary>The run when it is active; MLflow's INVALID_PARAMETER_VALUE for a deleted one (or one of a deleted experiment).</summary>
-    internal static RunInfo Active(RunInfo run) => run.DeletedAt is null ? run
-        : throw MlflowException.Invalid($"The run {run.Id} must be in the 'active' state. Current state is deleted.");
+    internal static RunInfo Active(RunInfo run) => run.DeletedAt is null ? run : throw NotActive(run.Id);
+
+    /// <summary>MLflow's answer to a call that changes a deleted run.</summary>
+    internal static MlflowException NotActive(string runId) =>
+        MlflowException.Invalid($"The run {runId} must be in the 'active' state. Current state is deleted.");
 
     /// <summary>
     /// <c>{experiment_ids, filter, run_view_type, max_results, order_by, page_token}</c> → <c>{runs, next_page_token}</c>.

@@ -16,7 +16,12 @@ internal sealed class AccessMiddleware(RequestDelegate next, ServerStore store, 
     {
         context.Response.Headers["X-Correlation-Id"] = context.TraceIdentifier;
         var endpoint = context.GetEndpoint();
-        if (endpoint is null || endpoint.Metadata.GetMetadata<PublicEndpoint>() is not null) { await Guarded(context); return; }
+        // Public endpoints, and MLflow's presigned part URLs (their token is checked by the handler, for that one part), need no bearer token.
+        if (endpoint is null || endpoint.Metadata.GetMetadata<PublicEndpoint>() is not null || endpoint.Metadata.GetMetadata<Mlflow.MlflowPresignedUrl>() is not null)
+        {
+            await Guarded(context);
+            return;
+        }
         var required = endpoint.Metadata.GetMetadata<RequiresAction>();
         var authOnly = endpoint.Metadata.GetMetadata<AuthenticatedOnly>();
         var target = context.Request.Path.Value ?? "/";

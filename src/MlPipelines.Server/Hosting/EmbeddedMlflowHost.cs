@@ -96,6 +96,11 @@ public sealed class EmbeddedMlflowHost : IAsyncDisposable
     // Every request needs a token; a run-scoped one is held to its run the way the server holds it (RunScope.Refusal).
     private static async Task Authorize(HttpContext context, RequestDelegate next, EmbeddedTokens tokens)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<MlflowPresignedUrl>() is not null)
+        {
+            await next(context); // a multipart part URL: the handler checks the token it carries
+            return;
+        }
         var header = context.Request.Headers.Authorization;
         var token = header.Count == 1 && header[0]!.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[0]!["Bearer ".Length..].Trim() : null;
         if (!tokens.TryAuthenticate(token, out var runId))

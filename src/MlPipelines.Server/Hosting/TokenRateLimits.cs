@@ -24,6 +24,9 @@ internal static class TokenRateLimits
         o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
         {
             var header = context.Request.Headers.Authorization.ToString();
+            // MLflow's multipart part URLs carry no bearer token: one bucket per upload, as large as a token's.
+            if (context.GetEndpoint()?.Metadata.GetMetadata<Mlflow.MlflowPresignedUrl>() is not null)
+                return RateLimitPartition.GetTokenBucketLimiter("upload:" + context.Request.RouteValues["uploadId"], _ => Bucket(perTokenPerSecond));
             if (header.Length == 0)
                 return RateLimitPartition.GetTokenBucketLimiter("ip:" + context.Connection.RemoteIpAddress, _ => Bucket(AnonymousPerSecond));
             var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(header)), 0, 16);

@@ -12,6 +12,8 @@ internal sealed class RemoteRunStore(RemoteConnection http, WorkspacePaths paths
 
     public RunInfo? FindRun(string runId) => http.GetOrNull<RunInfo>(paths.Run(runId));
 
+    public bool IsDeleted(string runId) => GetRun(runId).DeletedAt is not null;
+
     public IReadOnlyList<RunInfo> QueryRuns(RunQuery query) =>
         http.Write<List<RunInfo>>(HttpMethod.Post, paths.Of("runs/search"), query);
 

@@ -55,11 +55,17 @@ internal sealed partial class LocalRunStore
             }
             else if (p.Step > cur.Step || (p.Step == cur.Step && p.Timestamp >= cur.Timestamp)) latest[p.Name] = p;
         }
-        db.Write(s =>
+        // An append plus upserts that only ever raise the latest value: no turn with other writers is needed.
+        if (db.Dialect.AppendMetricsSql is { } append)
+        {
+            db.WriteStatement(s => AppendMetrics(s, append, runId, points, latest.Values) == 0 ? throw NotFoundIn(s, runId) : 0);
+            return;
+        }
+        db.WriteConcurrent(s =>
         {
             var key = KeyOf(s, runId);
             InsertMetricRows(s, key, points);
-            foreach (var p in latest.Values)
+            foreach (var p in latest.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
             {
                 var (value, special) = MetricValues.Encode(p.Value);
                 s.Exec("""
@@ -68,7 +74,20 @@ internal sealed partial class LocalRunStore
                     WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND excluded.ts >= latest_metrics.ts)
                     """, key, p.Name, value, special, p.Step, p.Timestamp.ToUnixTimeMilliseconds());
             }
+            return 0;
         });
+    }
+
+    // The dialect's one statement: chunk rows and latest values as parallel arrays; answers how many runs matched (0 or 1).
+    private static int AppendMetrics(DbSession s, string sql, string runId, IReadOnlyList<MetricPoint> points, IEnumerable<MetricPoint> latest)
+    {
+        var groups = points.GroupBy(p => p.Name, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+        var last = latest.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var values = last.Select(p => MetricValues.Encode(p.Value)).ToList();
+        return s.Query(sql, r => r.GetInt64(0), runId,
+            groups.Select(g => g[0].Name).ToArray(), groups.Select(g => g.Count).ToArray(), groups.Select(g => MetricChunks.Encode(g)).ToArray(),
+            last.Select(p => p.Name).ToArray(), values.Select(v => v.Value is double d ? d : (double?)null).ToArray(), values.Select(v => (int)v.Special).ToArray(),
+            last.Select(p => p.Step).ToArray(), last.Select(p => p.Timestamp.ToUnixTimeMilliseconds()).ToArray()).Count;
     }
 
     private static void InsertMetricRows(DbSession s, long key, IReadOnlyList<MetricPoint> points)
@@ -80,23 +99,36 @@ internal sealed partial class LocalRunStore
         }
     }
 
+    // One statement (one round trip): a row saying the run exists, its chunks in the order logged, then rows of schema 1-2 (one per point).
+    private const string HistorySql = """
+        SELECT 0, 0, CAST(NULL AS text), CAST(NULL AS bytea), CAST(NULL AS double precision), CAST(NULL AS integer), CAST(NULL AS bigint), CAST(NULL AS bigint) FROM runs WHERE id = $p0
+        UNION ALL SELECT 1, c.id, c.name, c.points, NULL, NULL, NULL, NULL FROM runs r JOIN metric_chunks c ON c.run_key = r.key WHERE r.id = $p0{0}
+        UNION ALL SELECT 2, 0, m.name, NULL, m.value, m.special, m.step, m.ts FROM runs r JOIN metrics m ON m.run_key = r.key WHERE r.id = $p0{1}
+        ORDER BY 1, 2
+        """;
+
+    private static readonly string AllHistory = string.Format(HistorySql, "", "");
+    private static readonly string OneHistory = string.Format(HistorySql, " AND c.name = $p1", " AND m.name = $p1");
+
     public IReadOnlyList<MetricPoint> GetMetrics(string runId, string? name = null) => db.Read(s =>
     {
-        var key = KeyOf(s, runId);
         var points = new List<MetricPoint>();
-        var chunks = name is null
-            ? s.Query("SELECT name, points FROM metric_chunks WHERE run_key = $p0 ORDER BY id", r => (r.GetString(0), (byte[])r.GetValue(1)), key)
-            : s.Query("SELECT name, points FROM metric_chunks WHERE run_key = $p0 AND name = $p1 ORDER BY id", r => (r.GetString(0), (byte[])r.GetValue(1)), key, name);
-        foreach (var (n, blob) in chunks) MetricChunks.Decode(n, blob, points);
-        // Rows written by schema 1-2 (one row per point).
-        static MetricPoint Map(System.Data.Common.DbDataReader r) => new(r.GetString(0),
-            MetricValues.Decode(r.IsDBNull(1) ? null : r.GetDouble(1), r.GetInt64(2)), r.GetInt64(3), r.Time(4));
-        points.AddRange(name is null
-            ? s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0", Map, key)
-            : s.Query("SELECT name, value, special, step, ts FROM metrics WHERE run_key = $p0 AND name = $p1", Map, key, name));
+        var found = false;
+        var rows = name is null ? s.Query(AllHistory, r => ReadHistoryRow(r, points), runId) : s.Query(OneHistory, r => ReadHistoryRow(r, points), runId, name);
+        foreach (var kind in rows) found |= kind == 0;
+        if (!found) throw NotFoundIn(s, runId);
         // Stable sort: points of equal step and time keep the order they were logged in.
         return points.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Step).ThenBy(p => p.Timestamp).ToList();
     });
+
+    private static int ReadHistoryRow(System.Data.Common.DbDataReader r, List<MetricPoint> into)
+    {
+        var kind = r.GetInt32(0);
+        if (kind == 1) MetricChunks.Decode(r.GetString(2), (byte[])r.GetValue(3), into);
+        else if (kind == 2)
+            into.Add(new MetricPoint(r.GetString(2), MetricValues.Decode(r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5)), r.GetInt64(6), r.Time(7)));
+        return kind;
+    }
 
     /// <summary>The highest step logged per metric (so a protocol line without a step continues the series).</summary>
     internal IReadOnlyDictionary<string, long> LastSteps(string runId) => db.Read(s =>

@@ -60,6 +60,13 @@ internal sealed partial class LocalRunStore(StoreDb db, LocalWorkspaceOptions op
         return rows.Count == 0 ? null : RunRows.Complete(s, rows)[0];
     });
 
+    public bool IsDeleted(string runId) => db.Read(s =>
+    {
+        var rows = s.Query("SELECT CASE WHEN r.deleted_at IS NULL AND e.deleted_at IS NULL THEN 0 ELSE 1 END FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = $p0",
+            r => r.GetInt32(0) == 1, runId);
+        return rows.Count == 0 ? throw NotFoundIn(s, runId) : rows[0];
+    });
+
     public IReadOnlyList<Experiment> ListExperiments() => db.Read(s =>
     {
         var tags = new Dictionary<long, Dictionary<string, string>>();

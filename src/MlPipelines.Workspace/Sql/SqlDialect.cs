@@ -19,6 +19,15 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string MetricOrderKey(string column, bool indexOrder) => column;
 
+    /// <summary>
+    /// One statement that appends a batch of metric points to the run whose id is <c>$p0</c> and answers one row per
+    /// matching run (none for an unknown run, which then has nothing written), or null where the store's portable
+    /// statements (one per chunk and per latest value) are used. Parameters: chunk names, counts and point blobs
+    /// (<c>$p1</c>–<c>$p3</c>, one per metric), then the latest names, values (null for NaN), special flags, steps and
+    /// timestamps (<c>$p4</c>–<c>$p8</c>, one per metric, by name) — the rows <c>metric_chunks</c> and <c>latest_metrics</c> take.
+    /// </summary>
+    public virtual string? AppendMetricsSql => null;
+
     /// <summary>A condition that never holds.</summary>
     public virtual string False => "FALSE";
 

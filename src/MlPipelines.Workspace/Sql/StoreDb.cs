@@ -30,6 +30,14 @@ internal abstract class StoreDb : IDisposable
     /// </summary>
     public virtual T WriteConcurrent<T>(Func<DbSession, T> write) => Write(write);
 
+    /// <summary>
+    /// Runs a write whose effect is one statement (atomic on its own) and that needs no turn with other writers, as
+    /// <see cref="WriteConcurrent{T}"/>; engines that commit each statement by itself (PostgreSQL) run it outside a
+    /// transaction, which saves the round trip of a COMMIT. Reads after the statement (e.g. to build an error) see it
+    /// committed. A nested call joins the outer transaction.
+    /// </summary>
+    public virtual T WriteStatement<T>(Func<DbSession, T> write) => WriteConcurrent(write);
+
     /// <inheritdoc />
     public abstract void Dispose();
 }
