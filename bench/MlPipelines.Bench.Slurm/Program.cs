@@ -12,7 +12,7 @@ var pollMs = Arg("--poll-ms") is { } p ? int.Parse(p, CultureInfo.InvariantCultu
 var staging = Arg("--staging") ?? (Environment.GetEnvironmentVariable("MLP_TEST_SLURM_SHARED") is { Length: > 0 } s ? s : "/tmp/mlp-slurm/shared");
 if (!Directory.Exists(staging)) { Console.WriteLine($"slurm benchmark skipped: staging folder '{staging}' does not exist (start Slurm with `bash .ci/services/slurm.sh start`)"); return 0; }
 
-var work = Directory.CreateTempSubdirectory("mlp-bench-slurm-", staging).FullName; // under the staging folder: runs in place, nothing copied
+var work = Directory.CreateDirectory(Path.Combine(staging, "bench-" + Guid.NewGuid().ToString("N")[..8])).FullName; // under the staging folder: runs in place, nothing copied
 try
 {
     var target = new SlurmTarget(new SlurmOptions("bench", staging) { PollInterval = TimeSpan.FromMilliseconds(pollMs), LogPollInterval = TimeSpan.FromMilliseconds(50) });
