@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MlPipelines.Bench;
 using MlPipelines.Compute;
 using MlPipelines.Compute.Docker;
 using MlPipelines.Containers;
@@ -22,9 +23,9 @@ try
 {
     using var target = new DockerTarget(new DockerComputeOptions("bench"));
     var job = new ComputeJob("busybox", ["true"]) { Image = image, WorkingDirectory = work, OutputDirectory = Path.Combine(work, "outputs"), Name = "bench" };
-    var plain = await MeasureAsync(() => DockerCli("run", "--rm", image, "busybox", "true"));
-    var alike = await MeasureAsync(() => DockerCli("run", "--rm", "--network", "host", "--init", "-v", $"{work}:{work}:ro", "-w", work, image, "busybox", "true"));
-    var viaTarget = await MeasureAsync(async () =>
+    var plain = await Timings.MeasureAsync(runs, () => Timings.RunToolAsync("docker", "run", "--rm", image, "busybox", "true"));
+    var alike = await Timings.MeasureAsync(runs, () => Timings.RunToolAsync("docker", "run", "--rm", "--network", "host", "--init", "-v", $"{work}:{work}:ro", "-w", work, image, "busybox", "true"));
+    var viaTarget = await Timings.MeasureAsync(runs, async () =>
     {
         var result = await target.RunAsync(job, ComputeObserver.None, CancellationToken.None);
         if (!result.Succeeded) throw new InvalidOperationException($"the no-op job failed: {result.Reason()}");
@@ -41,31 +42,7 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-async Task<(double Median, double P90)> MeasureAsync(Func<Task> once)
-{
-    await once(); // warm-up
-    var xs = new List<double>();
-    for (var i = 0; i < runs; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        await once();
-        xs.Add(sw.Elapsed.TotalMilliseconds);
-    }
-    xs.Sort();
-    return (xs[xs.Count / 2], xs[(int)Math.Ceiling(xs.Count * 0.9) - 1]);
-}
 
-static async Task DockerCli(params string[] args)
-{
-    var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args) psi.ArgumentList.Add(a);
-    using var p = Process.Start(psi)!;
-    var stdout = p.StandardOutput.ReadToEndAsync();
-    var stderr = await p.StandardError.ReadToEndAsync();
-    await stdout;
-    await p.WaitForExitAsync();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"docker {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Trim()}");
-}
 
 string? Arg(string name)
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MlPipelines.Bench;
 using MlPipelines.Compute;
 using MlPipelines.Compute.Slurm;
 
@@ -18,8 +19,8 @@ try
     var target = new SlurmTarget(new SlurmOptions("bench", staging) { PollInterval = TimeSpan.FromMilliseconds(pollMs), LogPollInterval = TimeSpan.FromMilliseconds(50) });
     ComputeJob NoOp(string name) => new("true", []) { WorkingDirectory = work, Name = name, Resources = new ComputeResources(Cpus: 1, MemoryMb: 50) };
 
-    var native = await MeasureAsync(runs, () => Cli("sbatch", "--wait", "--parsable", "-c", "1", "--mem=50", "-o", "/dev/null", "-J", "bench-native", "--wrap", "true"));
-    var viaTarget = await MeasureAsync(runs, async () =>
+    var native = await Timings.MeasureAsync(runs, () => Timings.RunToolAsync("sbatch", "--wait", "--parsable", "-c", "1", "--mem=50", "-o", "/dev/null", "-J", "bench-native", "--wrap", "true"));
+    var viaTarget = await Timings.MeasureAsync(runs, async () =>
     {
         var result = await target.RunAsync(NoOp("bench-target"), ComputeObserver.None, CancellationToken.None);
         if (!result.Succeeded) throw new InvalidOperationException($"the no-op job failed: {result.Reason()}");
@@ -46,31 +47,7 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-async Task<(double Median, double P90)> MeasureAsync(int n, Func<Task> once)
-{
-    await once(); // warm-up
-    var xs = new List<double>();
-    for (var i = 0; i < n; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        await once();
-        xs.Add(sw.Elapsed.TotalMilliseconds);
-    }
-    xs.Sort();
-    return (xs[xs.Count / 2], xs[(int)Math.Ceiling(xs.Count * 0.9) - 1]);
-}
 
-static async Task Cli(string program, params string[] args)
-{
-    var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args) psi.ArgumentList.Add(a);
-    using var p = Process.Start(psi)!;
-    var stdout = p.StandardOutput.ReadToEndAsync();
-    var stderr = await p.StandardError.ReadToEndAsync();
-    await stdout;
-    await p.WaitForExitAsync();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Trim()}");
-}
 
 string? Arg(string name)
 {
