@@ -115,10 +115,16 @@ public class RunCommandsTests
         dir.Write("log.sh", "#!/bin/bash\nfor i in $(seq 1 100000); do echo \"##mlp[metric name=m step=$i]$i\"; done; sleep 300\n");
         using var submit = Process.Start(Mlp.StartInfo(dir.Path, ["run", "submit", "-e", "x", "--", "./log.sh"]))!;
         submit.StandardOutput.BaseStream.CopyToAsync(Stream.Null).ToString();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Wait for the run and some acknowledged metrics (a loaded machine starts mlp slowly), then kill mid-stream.
         var runId = "";
-        using (var probe = LocalWorkspace.Open(dir.Path))
-            runId = probe.Runs.QueryRuns(new RunQuery { Experiment = "x" }).Single().Id;
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            using var probe = LocalWorkspace.Open(dir.Path);
+            if (probe.Runs.QueryRuns(new RunQuery { Experiment = "x" }).SingleOrDefault() is { } r && probe.Runs.GetMetrics(r.Id, "m").Count > 0) { runId = r.Id; break; }
+        }
+        Assert.True(runId.Length > 0, "the submitted run logged nothing within 60 s");
         Process.Start("kill", ["-9", submit.Id.ToString()])!.WaitForExit();
         submit.WaitForExit();
 

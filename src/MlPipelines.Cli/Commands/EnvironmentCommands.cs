@@ -107,6 +107,13 @@ internal static class EnvironmentCommands
         return 0;
     });
 
+    /// <summary>The kind and definition of a recorded or curated environment (NotFound listing them otherwise).</summary>
+    internal static (string Name, string Kind, IReadOnlyDictionary<string, string> Definition) Definition(Core.Workspaces.IWorkspace ws, string nameOrHash)
+    {
+        var (name, kind, definition, _) = Resolve(ws, nameOrHash);
+        return (name, kind, definition);
+    }
+
     /// <summary>A recorded version by name or hash, else a curated environment; NotFound listing both.</summary>
     private static (string Name, string Kind, IReadOnlyDictionary<string, string> Definition, EnvironmentRecord? Record) Resolve(Core.Workspaces.IWorkspace ws, string nameOrHash)
     {

@@ -22,12 +22,13 @@ internal static class RunSubmitCommand
         var param = new Option<string[]>("--param", "-p") { Description = "A parameter k=v recorded on the run (repeatable).", AllowMultipleArgumentsPerToken = false };
         var timeout = DurationOption.Create("--timeout", "Kill the command's process tree after this long");
         var compute = new Option<string?>("--compute") { Description = "Compute target to run on: 'local' (default) or one registered with 'mlp compute create'." };
+        var environment = new Option<string?>("--environment") { Description = "Environment to run in on a container target (docker, kubernetes): a curated name or one recorded with 'mlp environment create'; built once per version." };
         var cpus = new Option<int?>("--cpus") { Description = "Cores the command asks of its target (Slurm --cpus-per-task, Docker --cpus)." };
         var memory = new Option<long?>("--memory-mb") { Description = "Memory in MiB the command asks of its target." };
         var gpus = new Option<int?>("--gpus") { Description = "GPUs the command asks of its target." };
         var command = new Argument<string[]>("command") { Description = "The command and its arguments (after --).", Arity = ArgumentArity.OneOrMore };
         return new Command("submit", "Run a command as a tracked run on a compute target (local by default): snapshot, live logs, ##mlp metrics, outputs.")
-            .With(experiment, name, source, param, timeout, compute, cpus, memory, gpus, command)
+            .With(experiment, name, source, param, timeout, compute, environment, cpus, memory, gpus, command)
             .HandleAsync(async ctx =>
             {
                 var argv = ctx.Get(command);
@@ -38,8 +39,20 @@ internal static class RunSubmitCommand
                 using var ws = Server.Hosting.LoopbackMlflowWorkspace.ForProcesses(ctx.OpenWorkspace(), CliOutput.Warn);
                 var experimentName = Names.Validate("experiment", ctx.Get(experiment));
                 var target = ComputeTargetFactory.Registry(ws, []).Get(ctx.Get(compute) ?? "local");
-                if (target.AppliesImage)
-                    throw MlpException.Invalid($"Compute '{target.Name}' runs container images; 'mlp run submit' on it needs --environment, which this build does not take yet.");
+                string? image = null;
+                if (ctx.Get(environment) is { } envName)
+                {
+                    if (!target.AppliesImage)
+                        CliOutput.Warn($"environment '{envName}' cannot apply on compute '{target.Name}', which runs this machine's programs, not images; the command runs with the tools installed where it runs");
+                    else
+                    {
+                        var (resolved, kind, definition) = EnvironmentCommands.Definition(ws, envName);
+                        image = (await new Environments.EnvironmentService(ws).BuildAsync(resolved, kind, definition, sourceDir,
+                            line => Console.Error.WriteLine(line), force: false, ctx.Cancellation)).Image;
+                    }
+                }
+                else if (target.AppliesImage)
+                    throw MlpException.Invalid($"Compute '{target.Name}' runs container images: give --environment NAME (a curated one such as 'python-3.11', or one from 'mlp environment create').");
                 // Snapshot before the run exists, so an over-size source leaves no half-made run behind.
                 var snapshot = SourceSnapshot.Create(sourceDir);
                 foreach (var w in snapshot.Warnings) CliOutput.Warn(w);
@@ -52,6 +65,7 @@ internal static class RunSubmitCommand
                 {
                     WorkingDirectory = sourceDir, Timeout = ctx.Get(timeout), Name = run.Id, OutputDirectory = outputDir,
                     Resources = new ComputeResources(ctx.Get(cpus), ctx.Get(memory), ctx.Get(gpus)),
+                    Image = image,
                 };
                 await TrackedCommand.RunAsync(ws, target, new TrackedCommandRequest
                 {

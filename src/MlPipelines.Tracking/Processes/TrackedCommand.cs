@@ -63,7 +63,9 @@ public static class TrackedCommand
         ComputeResult result;
         try
         {
-            result = await target.RunAsync(request.Job with { Environment = env, Name = request.Job.Name ?? run.Id }, observer, cancellation);
+            // A container job sees the loopback MLflow API's certificate read-only at the same path.
+            var readOnly = env.GetValueOrDefault("MLFLOW_TRACKING_SERVER_CERT_PATH") is { } cert && File.Exists(cert) ? request.Job.ReadOnlyPaths.Append(cert).ToList() : request.Job.ReadOnlyPaths;
+            result = await target.RunAsync(request.Job with { Environment = env, Name = request.Job.Name ?? run.Id, ReadOnlyPaths = readOnly }, observer, cancellation);
         }
         catch (MlpException e)
         {

@@ -83,4 +83,27 @@ public sealed class EnvironmentCommandsTests : IDisposable
         using var check = new DockerEngineClient(DockerEndpoint.FromEnvironment());
         Assert.Null(check.InspectImageAsync(built.GetProperty("image").GetString()!).GetAwaiter().GetResult());
     }
+
+    [RequiresDockerPythonImageFact]
+    public void RunSubmit_OnDockerWithAnEnvironment_RunsInItsImageAndRecordsTheRun()
+    {
+        var python = RequiresDockerPythonImageFactAttribute.PythonImage;
+        _ws.Json("environment", "create", "greet", "--base", python, "--variable", "GREETING=hello from the image");
+        Assert.Equal(0, _ws.Mlp("compute", "create", "box", "--type", "docker").ExitCode);
+        var src = _ws.Folder("src", ("job.py", "import os\nprint(os.environ['GREETING'])\nprint('##mlp[metric name=acc]0.75')\nopen(os.path.join(os.environ['MLP_OUTPUT_DIR'], 'out.txt'), 'w').write('x')\n"));
+
+        var refused = _ws.Mlp("run", "submit", "-e", "docker-cli", "--compute", "box", "--source", src, "--", "python3", "job.py");
+        var r = _ws.Mlp("run", "submit", "-e", "docker-cli", "--compute", "box", "--environment", "greet", "--source", src, "--format", "json", "--", "python3", "job.py");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("give --environment NAME", refused.Stderr);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var run = System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal("Completed", run.GetProperty("status").GetString());
+        using var ws = _ws.Open();
+        var id = run.GetProperty("id").GetString()!;
+        Assert.Contains(ws.Runs.GetLogs(id), l => l.Text == "hello from the image");
+        Assert.Equal(0.75, Assert.Single(ws.Runs.GetMetrics(id, "acc")).Value);
+        Assert.Equal("out.txt", Assert.Single(ws.Runs.GetOutputs(id)).Path);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class UsageErrorTests : IDisposable
 
     [Fact]
     public void Root_UnknownCommand_Exit2ListingCommands() =>
-        AssertUsageError(_ws.Mlp("frobnicate"), "available: workspace, experiment, run, data, model, image, endpoint, deployment");
+        AssertUsageError(_ws.Mlp("frobnicate"), "available: workspace, experiment, run, data, model, image, compute, environment, endpoint, deployment");
 
     [Fact]
     public void RunList_UnknownOption_Exit2SuggestingNearest()
