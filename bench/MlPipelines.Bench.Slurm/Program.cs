@@ -47,8 +47,6 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-
-
 string? Arg(string name)
 {
     var i = Array.IndexOf(args, name);
